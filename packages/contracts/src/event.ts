@@ -12,7 +12,10 @@ export interface EventContract<Schema extends z.ZodType = z.ZodType> {
 
 export type EventPayload<E extends EventContract> = z.infer<E['schema']>;
 
-export function defineEvent<Schema extends z.ZodType>(subject: string, schema: Schema): EventContract<Schema> {
+export function defineEvent<Schema extends z.ZodType>(
+  subject: string,
+  schema: Schema,
+): EventContract<Schema> {
   return { subject, schema };
 }
 

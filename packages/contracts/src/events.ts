@@ -3,7 +3,12 @@ import { defineEvent } from './event.js';
 
 const timestamp = z.iso.datetime({ offset: true });
 
-const keyEvent = z.object({ key_id: z.uuid(), key_hash: z.string().length(64), user_id: z.uuid(), timestamp });
+const keyEvent = z.object({
+  key_id: z.uuid(),
+  key_hash: z.string().length(64),
+  user_id: z.uuid(),
+  timestamp,
+});
 
 /** `gaia.auth.key.created`: an API key was created (raw key never on the bus). */
 export const authKeyCreated = defineEvent('gaia.auth.key.created', keyEvent);

@@ -154,5 +154,7 @@ export const routes: readonly RouteContract[] = [
     ['post', '/v1/chat/completions', 'OpenAI chat completions', { sdk: 'openai' }],
     ['get', '/v1/models', 'OpenAI model list', { sdk: 'openai' }],
   ]),
-  ...group('Anthropic compatible', 'chat', [['post', '/v1/messages', 'Anthropic messages', { sdk: 'anthropic' }]]),
+  ...group('Anthropic compatible', 'chat', [
+    ['post', '/v1/messages', 'Anthropic messages', { sdk: 'anthropic' }],
+  ]),
 ];

@@ -23,14 +23,20 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * The behaviour every Bus implementation must have; run once per implementation.
  * Subjects are unique per run so parallel runs on a shared NATS server never collide.
  */
-export function busContractSuite(name: string, open: () => Promise<{ a: Bus; b: Bus; close: () => Promise<void> }>) {
+export function busContractSuite(
+  name: string,
+  open: () => Promise<{ a: Bus; b: Bus; close: () => Promise<void> }>,
+) {
   describe(`bus contract: ${name}`, () => {
     let a: Bus;
     let b: Bus;
     let close: () => Promise<void>;
     const run = `t${randomUUID().slice(0, 8)}`;
     const greeting = defineEvent(`gaia.test.${run}.greeting`, z.object({ text: z.string(), n: z.number() }));
-    const family = defineEventFamily((id) => `gaia.test.${run}.room.${id}.said`, z.object({ text: z.string() }));
+    const family = defineEventFamily(
+      (id) => `gaia.test.${run}.room.${id}.said`,
+      z.object({ text: z.string() }),
+    );
 
     beforeEach(async () => ({ a, b, close } = await open()));
     afterEach(() => close());

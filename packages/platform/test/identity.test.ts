@@ -30,7 +30,14 @@ describe('identity header', () => {
         router.get('/me', (_req, res) => void res.json(res.locals.identity));
       },
     });
-    service = await runService({ name: 'demo', app, host: '127.0.0.1', port: 0, logger, shutdownTimeoutMs: 100 });
+    service = await runService({
+      name: 'demo',
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      shutdownTimeoutMs: 100,
+    });
   });
   after(() => service.stop());
 
@@ -42,7 +49,9 @@ describe('identity header', () => {
   });
 
   it('rejects a token signed with another secret, an expired one and one without the gaia claim', () => {
-    const forged = createIdentitySigner('another-secret-that-is-long-enough-too!').sign({ auth_type: 'anonymous' });
+    const forged = createIdentitySigner('another-secret-that-is-long-enough-too!').sign({
+      auth_type: 'anonymous',
+    });
     expect(verifyIdentity(secret, forged)).to.equal(undefined);
     const expired = jwt.sign({ gaia: { auth_type: 'anonymous' } }, secret, {
       issuer: 'gaia-gateway',
@@ -50,17 +59,24 @@ describe('identity header', () => {
       expiresIn: -10,
     });
     expect(verifyIdentity(secret, expired)).to.equal(undefined);
-    const empty = jwt.sign({ sub: 'x' }, secret, { issuer: 'gaia-gateway', audience: 'gaia-internal', expiresIn: 60 });
+    const empty = jwt.sign({ sub: 'x' }, secret, {
+      issuer: 'gaia-gateway',
+      audience: 'gaia-internal',
+      expiresIn: 60,
+    });
     expect(verifyIdentity(secret, empty)).to.equal(undefined);
   });
 
   it('makes a service refuse requests that did not come through the gateway', async () => {
     const direct = await fetch(`${service.url}/me`);
     expect(direct.status).to.equal(401);
-    expect((await direct.json()).detail).to.match(/through the gateway/);
+    expect(((await direct.json()) as Record<string, any>).detail).to.match(/through the gateway/);
     const viaGateway = await fetch(`${service.url}/me`, {
       headers: { [IDENTITY_HEADER]: signer.sign({ auth_type: 'service', service: 'gateway' }) },
     });
-    expect(await viaGateway.json()).to.deep.equal({ auth_type: 'service', service: 'gateway' });
+    expect((await viaGateway.json()) as Record<string, any>).to.deep.equal({
+      auth_type: 'service',
+      service: 'gateway',
+    });
   });
 });

@@ -90,7 +90,10 @@ describe('migrations', function () {
   it('apply once when two replicas migrate at the same time', async () => {
     const results = await Promise.all([migrate({ url: db.url, logger }), migrate({ url: db.url, logger })]);
     const applied = results.flatMap((r) => r.applied);
-    const rows = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM "_prisma_migrations"');
+    const rows = await query<{ migration_name: string }>(
+      db.url,
+      'SELECT migration_name FROM "_prisma_migrations"',
+    );
     expect(applied.length).to.be.greaterThan(0);
     expect(rows.map((r) => r.migration_name).sort()).to.deep.equal([...applied].sort());
   });
@@ -111,7 +114,13 @@ describe('migrations', function () {
   });
 
   it('produce exactly the tables and columns of schema.prisma (types, nullability, defaults)', async () => {
-    const columns = await query<{ table_name: string; column_name: string; type: string; not_null: boolean; has_default: boolean }>(
+    const columns = await query<{
+      table_name: string;
+      column_name: string;
+      type: string;
+      not_null: boolean;
+      has_default: boolean;
+    }>(
       db.url,
       `SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type,
               a.attnotnull AS not_null, a.atthasdef AS has_default
@@ -119,7 +128,10 @@ describe('migrations', function () {
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
           AND c.relname <> '_prisma_migrations'`,
     );
-    const actual = columns.map((c) => `${c.table_name}.${c.column_name} ${c.type} ${c.not_null ? 'NOT NULL' : 'NULL'}${c.has_default ? ' DEFAULT' : ''}`);
+    const actual = columns.map(
+      (c) =>
+        `${c.table_name}.${c.column_name} ${c.type} ${c.not_null ? 'NOT NULL' : 'NULL'}${c.has_default ? ' DEFAULT' : ''}`,
+    );
     const expected = models.flatMap((model) =>
       model.fields
         .filter((f) => f.kind === 'scalar')
@@ -145,7 +157,9 @@ describe('migrations', function () {
       const model = models.find((m) => m.name === index.model)!;
       return `${tableOf(model)}(${index.fields.map((f) => columnOf(model, f.name)).join(',')}) ${index.type}`;
     });
-    expect(indexes.map((i) => `${i.table_name}(${i.columns}) ${i.kind}`).sort()).to.deep.equal(expectedIndexes.sort());
+    expect(indexes.map((i) => `${i.table_name}(${i.columns}) ${i.kind}`).sort()).to.deep.equal(
+      expectedIndexes.sort(),
+    );
 
     const foreignKeys = await query<{ definition: string; table_name: string }>(
       db.url,
@@ -163,6 +177,8 @@ describe('migrations', function () {
           return `${tableOf(model)}: FOREIGN KEY (${from}) REFERENCES ${tableOf(target)}(${to})${onDelete}`;
         }),
     );
-    expect(foreignKeys.map((k) => `${k.table_name}: ${k.definition}`).sort()).to.deep.equal(expectedKeys.sort());
+    expect(foreignKeys.map((k) => `${k.table_name}: ${k.definition}`).sort()).to.deep.equal(
+      expectedKeys.sort(),
+    );
   });
 });

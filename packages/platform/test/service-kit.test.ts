@@ -68,19 +68,30 @@ describe('service app', () => {
         });
       },
     });
-    service = await runService({ name: 'demo', app, host: '127.0.0.1', port: 0, logger, shutdownTimeoutMs: 1000 });
+    service = await runService({
+      name: 'demo',
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      shutdownTimeoutMs: 1000,
+    });
   });
   after(() => service.stop());
 
   const post = (path: string, payload: string) =>
-    fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    fetch(`${service.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: payload,
+    });
 
   it('answers /health without checking dependencies and /ready with them', async () => {
     healthy = false;
     expect((await fetch(`${service.url}/health`)).status).to.equal(200);
     const notReady = await fetch(`${service.url}/ready`);
     expect(notReady.status).to.equal(503);
-    expect((await notReady.json()).checks.database).to.match(/unavailable: down/);
+    expect(((await notReady.json()) as Record<string, any>).checks.database).to.match(/unavailable: down/);
     healthy = true;
     expect((await fetch(`${service.url}/ready`)).status).to.equal(200);
   });
@@ -88,44 +99,46 @@ describe('service app', () => {
   it('accepts a valid body', async () => {
     const response = await post('/things', JSON.stringify({ name: 'a', count: 2 }));
     expect(response.status).to.equal(201);
-    expect(await response.json()).to.deep.equal({ name: 'a', count: 2 });
+    expect((await response.json()) as Record<string, any>).to.deep.equal({ name: 'a', count: 2 });
   });
 
   it('answers malformed JSON with 400 and a detail', async () => {
     const response = await post('/things', '{"name": ');
     expect(response.status).to.equal(400);
-    expect((await response.json()).detail).to.match(/^Invalid JSON body/);
+    expect(((await response.json()) as Record<string, any>).detail).to.match(/^Invalid JSON body/);
   });
 
   it('answers wrong types with a FastAPI 422 field list', async () => {
     const response = await post('/things', JSON.stringify({ count: 'two' }));
     expect(response.status).to.equal(422);
-    const { detail } = await response.json();
+    const { detail } = (await response.json()) as { detail: { loc: string[]; type: string }[] };
     expect(detail).to.deep.include({ type: 'missing', loc: ['body', 'name'], msg: 'Field required' });
-    expect(detail.find((d: { loc: string[] }) => d.loc[1] === 'count').type).to.equal('invalid_type');
+    expect(detail.find((d) => d.loc[1] === 'count')?.type).to.equal('invalid_type');
   });
 
   it('answers an oversized body with 413 and a detail', async () => {
     const response = await post('/things', JSON.stringify({ name: 'x'.repeat(5000), count: 1 }));
     expect(response.status).to.equal(413);
-    expect((await response.json()).detail).to.contain('1024 bytes');
+    expect(((await response.json()) as Record<string, any>).detail).to.contain('1024 bytes');
   });
 
   it('answers typed errors with their status, unknown paths with 404, and hides internals of a 500', async () => {
     const missing = await fetch(`${service.url}/things/42`);
     expect(missing.status).to.equal(404);
-    expect(await missing.json()).to.deep.equal({ detail: 'Thing not found: 42' });
+    expect((await missing.json()) as Record<string, any>).to.deep.equal({ detail: 'Thing not found: 42' });
     expect(await (await fetch(`${service.url}/nowhere`)).json()).to.deep.equal({ detail: 'Not Found' });
     const boom = await fetch(`${service.url}/boom`);
     expect(boom.status).to.equal(500);
-    expect(await boom.json()).to.deep.equal({ detail: 'Internal server error' });
+    expect((await boom.json()) as Record<string, any>).to.deep.equal({ detail: 'Internal server error' });
   });
 
   it('echoes a request id and labels metrics by route template', async () => {
     const response = await fetch(`${service.url}/things/abc`, { headers: { 'x-request-id': 'req-123' } });
     expect(response.headers.get('x-request-id')).to.equal('req-123');
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    expect(metrics).to.match(/gaia_http_requests_total\{method="GET",route="\/things\/:id",status="404",service="demo"\} \d/);
+    expect(metrics).to.match(
+      /gaia_http_requests_total\{method="GET",route="\/things\/:id",status="404",service="demo"\} \d/,
+    );
     expect(metrics).not.to.contain('/things/abc');
     expect(metrics).to.contain('process_cpu_user_seconds_total');
   });
@@ -141,21 +154,27 @@ describe('graceful shutdown', function () {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /READY (\S+)/.exec(output);
-        if (match) resolve(match[1]!);
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    /** Resolves once the fixture printed a line matching `pattern` (the request arrived, the server listens). */
+    const printed = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match) return resolve(match);
+          if (child.exitCode !== null)
+            return reject(new Error(`fixture exited ${child.exitCode}: ${output}`));
+          setTimeout(check, 10);
+        };
+        check();
       });
-      child.once('exit', (code) => reject(new Error(`fixture exited ${code}: ${output}`)));
-    });
-    return { child, url };
+    const url = (await printed(/READY (\S+)/))[1]!;
+    return { child, url, requestArrived: () => printed(/STARTED/) };
   }
 
   it('lets a slow request finish after SIGTERM, refuses new connections, then exits 0', async () => {
-    const { child, url } = await startFixture();
+    const { child, url, requestArrived } = await startFixture();
     const slow = fetch(`${url}/slow?ms=1500`);
-    await new Promise((r) => setTimeout(r, 300));
+    await requestArrived();
     child.kill('SIGTERM');
     const exited = once(child, 'exit');
     expect(await (await slow).json()).to.deep.equal({ finished: true });
@@ -167,15 +186,16 @@ describe('graceful shutdown', function () {
   });
 
   it('cuts requests still running at the deadline', async () => {
-    const { child, url } = await startFixture({ SHUTDOWN_TIMEOUT_MS: '200' });
+    const { child, url, requestArrived } = await startFixture({ SHUTDOWN_TIMEOUT_MS: '200' });
     const slow: Promise<string> = fetch(`${url}/slow?ms=5000`).then(
       () => 'answered',
       () => 'cut',
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await requestArrived();
+    const exited = once(child, 'exit');
     child.kill('SIGTERM');
     expect(await slow).to.equal('cut');
-    const [code] = (await once(child, 'exit')) as [number];
+    const [code] = (await exited) as [number];
     expect(code).to.equal(0);
   });
 });

@@ -1,3 +1,2 @@
 export * from './test-database.js';
 export * from './nats-server.js';
-

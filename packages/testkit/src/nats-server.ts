@@ -38,7 +38,9 @@ export async function startNatsServer(): Promise<NatsServer> {
   const storage = mkdtempSync(join(tmpdir(), 'gaia-nats-'));
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storage], { stdio: 'ignore' });
+    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storage], {
+      stdio: 'ignore',
+    });
     await waitForPort(port);
   };
   const kill = async (signal: NodeJS.Signals) => {

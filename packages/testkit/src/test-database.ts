@@ -23,7 +23,11 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   await admin.end();
   const url = new URL(testAdminUrl);
   url.pathname = `/${name}`;
-  if (migrated) await migrate({ url: url.toString(), logger: createLogger({ service: 'test', level: 'error', format: 'json' }) });
+  if (migrated)
+    await migrate({
+      url: url.toString(),
+      logger: createLogger({ service: 'test', level: 'error', format: 'json' }),
+    });
   return {
     url: url.toString(),
     name,

@@ -1,6 +1,9 @@
 import type { EventContract, EventPayload } from '@gaia/contracts';
 
-export type EventHandler<E extends EventContract> = (payload: EventPayload<E>, subject: string) => void | Promise<void>;
+export type EventHandler<E extends EventContract> = (
+  payload: EventPayload<E>,
+  subject: string,
+) => void | Promise<void>;
 
 export interface Subscription {
   unsubscribe(): Promise<void>;
@@ -25,7 +28,11 @@ export interface Bus {
    * Resolves once the subscription is active. With `queue`, each message goes to one member of the group.
    * @example await bus.subscribe(authKeyRevoked, (event) => cache.evict(event.key_hash));
    */
-  subscribe<E extends EventContract>(event: E, handler: EventHandler<E>, options?: { queue?: string }): Promise<Subscription>;
+  subscribe<E extends EventContract>(
+    event: E,
+    handler: EventHandler<E>,
+    options?: { queue?: string },
+  ): Promise<Subscription>;
   /** Creates or updates a work-queue stream holding the given subjects. */
   ensureStream(name: string, subjects: string[]): Promise<void>;
   /** Resolves only once the message is stored, so it survives a crash of any consumer. */
@@ -34,7 +41,11 @@ export interface Bus {
    * Delivers each stored message to one worker; a message is acknowledged (and confirmed by the server)
    * only after the handler resolves, and redelivered when it throws. Handlers must be idempotent.
    */
-  consume<E extends EventContract>(queue: WorkQueue, event: E, handler: EventHandler<E>): Promise<Subscription>;
+  consume<E extends EventContract>(
+    queue: WorkQueue,
+    event: E,
+    handler: EventHandler<E>,
+  ): Promise<Subscription>;
   /** Rejects when the bus cannot be used right now (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,13 @@
 import type { EventContract, EventPayload } from '@gaia/contracts';
 import type { Logger } from '../logging/logger.js';
-import { checkPayload, subjectMatches, type Bus, type EventHandler, type Subscription, type WorkQueue } from './bus.js';
+import {
+  checkPayload,
+  subjectMatches,
+  type Bus,
+  type EventHandler,
+  type Subscription,
+  type WorkQueue,
+} from './bus.js';
 
 interface Listener {
   pattern: string;
@@ -45,7 +52,12 @@ export function createMemoryBus(logger: Logger): Bus {
     if (closed) throw new Error('bus is closed');
   };
 
-  const receive = async <E extends EventContract>(event: E, handler: EventHandler<E>, subject: string, data: string) => {
+  const receive = async <E extends EventContract>(
+    event: E,
+    handler: EventHandler<E>,
+    subject: string,
+    data: string,
+  ) => {
     const parsed = event.schema.safeParse(JSON.parse(data));
     if (!parsed.success) {
       logger.warn('dropped event that breaks its contract', { subject, issues: parsed.error.message });
@@ -63,7 +75,8 @@ export function createMemoryBus(logger: Logger): Bus {
     setImmediate(() => {
       void worker(message).then((acked) => {
         consumer.busy = false;
-        if (!acked) setTimeout(() => (consumer.pending.unshift(message), drain(consumer)), REDELIVERY_DELAY_MS);
+        if (!acked)
+          setTimeout(() => (consumer.pending.unshift(message), drain(consumer)), REDELIVERY_DELAY_MS);
         drain(consumer);
       });
     });
@@ -118,7 +131,9 @@ export function createMemoryBus(logger: Logger): Bus {
     async publishDurable(event, payload) {
       ensureOpen();
       const data = JSON.stringify(checkPayload(event, payload));
-      const stream = [...streams.values()].find((s) => s.subjects.some((p) => subjectMatches(p, event.subject)));
+      const stream = [...streams.values()].find((s) =>
+        s.subjects.some((p) => subjectMatches(p, event.subject)),
+      );
       if (!stream) throw new Error(`no stream holds subject ${event.subject}`);
       const message = { subject: event.subject, data };
       const consumer = [...stream.consumers.values()].find((c) => subjectMatches(c.filter, event.subject));
@@ -145,7 +160,10 @@ export function createMemoryBus(logger: Logger): Bus {
         receive(event, handler, message.subject, message.data).then(
           () => true,
           (error: unknown) => {
-            logger.warn('work handler failed, will redeliver', { subject: message.subject, error: String(error) });
+            logger.warn('work handler failed, will redeliver', {
+              subject: message.subject,
+              error: String(error),
+            });
             return false;
           },
         );

@@ -58,7 +58,8 @@ export function createNatsBus({ url, name, logger, registry }: NatsBusOptions): 
         const type = String(status.type);
         if (type === 'disconnect') connected.set(0);
         if (type === 'reconnect') connected.set(1);
-        if (type === 'disconnect' || type === 'reconnect') logger.warn(`bus ${type}`, { server: status.data });
+        if (type === 'disconnect' || type === 'reconnect')
+          logger.warn(`bus ${type}`, { server: status.data });
       }
     },
     (error: unknown) => logger.error('bus connection failed', { error: String(error) }),
@@ -75,7 +76,8 @@ export function createNatsBus({ url, name, logger, registry }: NatsBusOptions): 
       return { success: false } as z.ZodSafeParseResult<EventPayload<E>>;
     }
     const parsed = event.schema.safeParse(value);
-    if (!parsed.success) logger.warn('dropped event that breaks its contract', { subject, issues: parsed.error.message });
+    if (!parsed.success)
+      logger.warn('dropped event that breaks its contract', { subject, issues: parsed.error.message });
     return parsed as z.ZodSafeParseResult<EventPayload<E>>;
   };
 
@@ -84,7 +86,10 @@ export function createNatsBus({ url, name, logger, registry }: NatsBusOptions): 
     try {
       return await Promise.race([
         work,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)),
+        ),
       ]);
     } finally {
       clearTimeout(timer);
@@ -118,7 +123,12 @@ export function createNatsBus({ url, name, logger, registry }: NatsBusOptions): 
 
     async ensureStream(stream, subjects) {
       const jsm = await (await connection).jetstreamManager();
-      const config = { name: stream, subjects, retention: RetentionPolicy.Workqueue, storage: StorageType.File };
+      const config = {
+        name: stream,
+        subjects,
+        retention: RetentionPolicy.Workqueue,
+        storage: StorageType.File,
+      };
       try {
         await jsm.streams.info(stream);
         await jsm.streams.update(stream, { subjects });
@@ -151,11 +161,16 @@ export function createNatsBus({ url, name, logger, registry }: NatsBusOptions): 
         try {
           await handler(parsed.data, message.subject);
         } catch (error) {
-          logger.warn('work handler failed, will redeliver', { subject: message.subject, error: String(error) });
+          logger.warn('work handler failed, will redeliver', {
+            subject: message.subject,
+            error: String(error),
+          });
           return message.nak(250);
         }
         // ackAck waits for the server to confirm, so a crash right after cannot lose the ack silently.
-        await message.ackAck().catch((error: unknown) => logger.warn('ack not confirmed', { error: String(error) }));
+        await message
+          .ackAck()
+          .catch((error: unknown) => logger.warn('ack not confirmed', { error: String(error) }));
       };
       void (async () => {
         for await (const message of messages) await work(message);

@@ -24,7 +24,7 @@ export function httpConfig(service: string, defaultPort: number) {
   return {
     SERVICE_NAME: z.string().default(service).describe('Service name in logs, metrics and events'),
     HOST: z.string().default('0.0.0.0').describe('Interface to listen on'),
-    PORT: port.default(defaultPort).describe(`HTTP port of the ${service} service`),
+    PORT: port.default(defaultPort).describe('HTTP port to listen on'),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()

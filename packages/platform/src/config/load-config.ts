@@ -24,5 +24,7 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   );
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  );
 }

@@ -72,9 +72,13 @@ export async function migrate({
     );
     const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
     if (failed) {
-      throw new Error(`migration ${failed.migration_name} failed earlier; resolve it (prisma migrate resolve) first`);
+      throw new Error(
+        `migration ${failed.migration_name} failed earlier; resolve it (prisma migrate resolve) first`,
+      );
     }
-    const done = new Map(rows.filter((row) => row.finished_at !== null).map((row) => [row.migration_name, row]));
+    const done = new Map(
+      rows.filter((row) => row.finished_at !== null).map((row) => [row.migration_name, row]),
+    );
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
     for (const migration of migrations) {
       const previous = done.get(migration.name);
@@ -96,9 +100,12 @@ export async function migrate({
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
+        throw new Error(
+          `migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
       }
       logger.info('migration applied', { migration: migration.name });
       result.applied.push(migration.name);

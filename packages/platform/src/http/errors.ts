@@ -93,7 +93,11 @@ export class ValidationError extends HttpError {
  * Parses input with a contract schema or throws the 422 that names every bad field.
  * @example const body = parseInput(credentialsBody, req.body);
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, location: 'body' | 'query' | 'path' = 'body'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  location: 'body' | 'query' | 'path' = 'body',
+): z.infer<S> {
   const result = schema.safeParse(input ?? (location === 'body' ? undefined : {}), { reportInput: true });
   if (!result.success) throw ValidationError.fromZod(result.error, location);
   return result.data;
@@ -121,7 +125,10 @@ export const openAiErrorBody: ErrorBodyShape = (status, detail) => ({
 
 export const anthropicErrorBody: ErrorBodyShape = (status, detail) => ({
   type: 'error',
-  error: { type: status === 503 ? 'overloaded_error' : (openAiTypes[status] ?? 'api_error'), message: messageOf(detail) },
+  error: {
+    type: status === 503 ? 'overloaded_error' : (openAiTypes[status] ?? 'api_error'),
+    message: messageOf(detail),
+  },
 });
 
 /** Chooses the error shape for the rest of this request (set by SDK-compatible routes). */
@@ -139,6 +146,8 @@ interface BodyParserError {
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof z.ZodError) return ValidationError.fromZod(error);
+  // Express's router throws this for a path parameter that is not valid percent-encoding (`/x/%E0%A4`).
+  if (error instanceof URIError) return new BadRequestError(error.message);
   const parserError = error as BodyParserError;
   switch (parserError?.type) {
     case 'entity.too.large':
@@ -177,6 +186,9 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       });
     }
     const shape: ErrorBodyShape = res.locals.errorShape ?? fastApiErrorBody;
-    res.set(known?.headers ?? {}).status(status).json(shape(status, known ? known.detail : 'Internal server error'));
+    res
+      .set(known?.headers ?? {})
+      .status(status)
+      .json(shape(status, known ? known.detail : 'Internal server error'));
   };
 }

@@ -70,13 +70,18 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     const ready = results.every(([, status]) => status === 'ok');
     res
       .status(ready ? 200 : 503)
-      .json(ready ? { service, status: 'ready', checks } : { detail: 'Service not ready', service, status: 'not_ready', checks });
+      .json(
+        ready
+          ? { service, status: 'ready', checks }
+          : { detail: 'Service not ready', service, status: 'not_ready', checks },
+      );
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  if (parseJson) app.use(express.json({ limit: bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  if (parseJson)
+    app.use(express.json({ limit: bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   options.routes(app);
 
   app.use((req, _res, next) => next(new NotFoundError()));

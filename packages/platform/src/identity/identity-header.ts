@@ -60,7 +60,10 @@ export function verifyIdentity(secret: string, token: string | undefined): Ident
 export function requireIdentity(secret: string): RequestHandler {
   return (req, res, next) => {
     const identity = verifyIdentity(secret, req.get(IDENTITY_HEADER));
-    if (!identity) throw new UnauthorizedError('Missing or invalid gateway identity; call this service through the gateway');
+    if (!identity)
+      throw new UnauthorizedError(
+        'Missing or invalid gateway identity; call this service through the gateway',
+      );
     res.locals.identity = identity;
     next();
   };

@@ -20,7 +20,10 @@ export interface RunningServer {
  * Listens with an app made by `createServiceApp` and tracks in-flight requests for a graceful stop.
  * @example const running = await serve(app, { port: config.PORT, host: config.HOST, logger });
  */
-export async function serve(app: Express, { port, host, logger }: { port: number; host: string; logger: Logger }): Promise<RunningServer> {
+export async function serve(
+  app: Express,
+  { port, host, logger }: { port: number; host: string; logger: Logger },
+): Promise<RunningServer> {
   const server = createServer(app);
   // Kubernetes and load balancers keep connections open longer than Node's default 5 s.
   server.keepAliveTimeout = 65_000;
@@ -57,7 +60,8 @@ export async function serve(app: Express, { port, host, logger }: { port: number
           new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs))),
         ]);
         clearTimeout(timer);
-        if (inFlight > 0) logger.warn('deadline reached, closing remaining connections', { in_flight: inFlight });
+        if (inFlight > 0)
+          logger.warn('deadline reached, closing remaining connections', { in_flight: inFlight });
       }
       server.closeAllConnections();
       await closed;

@@ -29,9 +29,15 @@ export function createLogger({ service, level = 'info', format, stream }: Logger
             return `${String(timestamp)} ${lvl} [${String(svc)}] ${String(message)}${rest}`;
           }),
         )
-      : winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json()),
+      : winston.format.combine(
+          winston.format.timestamp(),
+          winston.format.errors({ stack: true }),
+          winston.format.json(),
+        ),
     transports: [
-      stream ? new winston.transports.Stream({ stream }) : new winston.transports.Console({ stderrLevels: [] }),
+      stream
+        ? new winston.transports.Stream({ stream })
+        : new winston.transports.Console({ stderrLevels: [] }),
     ],
   });
 }

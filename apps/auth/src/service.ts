@@ -1,0 +1,77 @@
+import {
+  createBus,
+  createLogger,
+  createMetrics,
+  openDatabase,
+  runService,
+  type Bus,
+  type Logger,
+  type RunningService,
+} from '@gaia/platform';
+import { createApp } from './app.js';
+import type { AuthConfig } from './config.js';
+import { keepTrying } from './keep-trying.js';
+import { ensureBootstrapKey } from './keys/bootstrap-key.js';
+
+/**
+ * Starts the auth service: logger, metrics, bus, database (embedded when DATABASE_URL is unset), the
+ * bootstrap key, then HTTP. `stop()` drains requests and closes what this call opened; a shared bus is
+ * left to its owner.
+ * @example const auth = await startAuth(loadAuthConfig(process.env)); await auth.stop();
+ */
+export async function startAuth(
+  config: AuthConfig,
+  shared: { logger?: Logger; bus?: Bus } = {},
+): Promise<RunningService> {
+  const logger =
+    shared.logger?.child({ service: config.SERVICE_NAME }) ??
+    createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const metrics = createMetrics(config.SERVICE_NAME);
+  const bus =
+    shared.bus ??
+    createBus({ url: config.NATS_URL, name: config.SERVICE_NAME, logger, registry: metrics.registry });
+  const closeBus = shared.bus ? [] : [() => bus.close()];
+
+  const { database, close: closeDatabase } = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    logger,
+  }).catch(async (error: unknown) => {
+    for (const close of closeBus) await close();
+    throw error;
+  });
+
+  const apiKey = config.API_KEY;
+  const bootstrap = apiKey
+    ? keepTrying(
+        'bootstrap key',
+        () =>
+          ensureBootstrapKey({
+            prisma: database.prisma,
+            rawKey: apiKey,
+            adminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
+          }),
+        logger,
+      )
+    : undefined;
+  await bootstrap?.firstAttempt;
+
+  const app = createApp({
+    config,
+    logger,
+    metrics,
+    bus,
+    database,
+    readiness: bootstrap ? { bootstrap_key: bootstrap.check } : {},
+  });
+  return runService({
+    name: config.SERVICE_NAME,
+    app,
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers: [...(bootstrap ? [bootstrap.stop] : []), ...closeBus, closeDatabase],
+  });
+}

@@ -1,0 +1,59 @@
+import { routes, type RoutedService } from '@gaia/contracts';
+import { createServiceApp, type Bus, type HttpMetrics, type Logger } from '@gaia/platform';
+import cors from 'cors';
+import type { Express, RequestHandler } from 'express';
+import type { Authenticator } from './auth/authenticator.js';
+import type { GatewayConfig } from './config.js';
+import type { HealthReport } from './health/service-health.js';
+import type { ServiceProxy } from './proxy/service-proxy.js';
+import { createOpenApiDocument } from './openapi/openapi-document.js';
+import { docsRoutes } from './routes/docs.js';
+import { aggregatedHealth, healthRoutes } from './routes/health.js';
+import { methodNotAllowed } from './routes/method-not-allowed.js';
+import { proxiedRoutes } from './routes/proxied.js';
+import { rootRoutes } from './routes/root.js';
+
+export interface GatewayDeps {
+  config: Pick<GatewayConfig, 'SERVICE_NAME' | 'BODY_LIMIT_BYTES' | 'ALLOWED_ORIGINS'>;
+  logger: Logger;
+  metrics: HttpMetrics;
+  bus: Bus;
+  authenticator: Authenticator;
+  /** Forwards a request whose identity is established to its service. */
+  proxies: Record<RoutedService, Pick<ServiceProxy, 'handler'>>;
+  checkHealth: () => Promise<HealthReport>;
+}
+
+const stampArrival: RequestHandler = (_req, res, next) => {
+  res.locals.receivedAt = performance.now();
+  next();
+};
+
+/**
+ * The gateway's Express app: CORS, every contract route (its own answered here, the rest proxied),
+ * OpenAPI and docs, 405 for known paths with the wrong method; the kit adds ids, metrics, health,
+ * readiness, 404 and errors. Bodies are not parsed, so they stream through to the services.
+ * @example const app = createApp({ config, logger, metrics, bus, authenticator, proxies, checkHealth });
+ */
+export function createApp(deps: GatewayDeps): Express {
+  const { config, logger, metrics, bus, authenticator, proxies, checkHealth } = deps;
+  const corsMiddleware = cors({ origin: config.ALLOWED_ORIGINS, credentials: true });
+  return createServiceApp({
+    service: config.SERVICE_NAME,
+    logger,
+    metrics,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    parseJson: false,
+    readiness: { bus: () => bus.ping() },
+    health: aggregatedHealth(checkHealth, corsMiddleware),
+    routes: (app) => {
+      app.use(stampArrival, corsMiddleware);
+      // The proxied routes come first: they carry nearly all traffic, and no path is shared with the others.
+      proxiedRoutes(app, { routes, authenticator, proxies });
+      rootRoutes(app, { bodyLimitBytes: config.BODY_LIMIT_BYTES });
+      healthRoutes(app);
+      docsRoutes(app, createOpenApiDocument(routes));
+      methodNotAllowed(app, routes);
+    },
+  });
+}

@@ -1,0 +1,130 @@
+import type { Identity } from '@gaia/contracts';
+import client from 'prom-client';
+import type { KeyLookup } from './key-lookup.js';
+
+export type KeyIdentity = Extract<Identity, { auth_type: 'user_api_key' }>;
+
+export interface ApiKeyCache {
+  /**
+   * The identity of the key with this SHA-256 hash, null when the key is unknown, revoked or expired.
+   * Rejects with a 503 when the auth service cannot answer.
+   */
+  resolve(keyHash: string): Promise<KeyIdentity | null>;
+  /** Forgets a key at once (its revocation arrived on the bus). */
+  evict(keyHash: string): void;
+}
+
+export interface ApiKeyCacheOptions {
+  lookup: KeyLookup;
+  /** How long a valid key is trusted (`KEY_CACHE_TTL_SECONDS`). */
+  ttlMs: number;
+  /** How long an invalid key is remembered, so a retrying client does not hammer the auth service. */
+  negativeTtlMs?: number;
+  /** Entries kept per kind (valid, invalid), oldest dropped first. */
+  maxEntries?: number;
+  registry: client.Registry;
+  now?: () => number;
+}
+
+interface Entry {
+  identity: KeyIdentity | null;
+  expiresAt: number;
+}
+
+/**
+ * API keys resolved by the auth service, kept for a short time so an authenticated request needs no
+ * network call. Concurrent misses for one key share a single lookup. Valid and invalid keys are kept
+ * apart so a client spraying random keys cannot push valid keys out.
+ * @example const keys = createApiKeyCache({ lookup, ttlMs: 60_000, registry }); await bus.subscribe(authKeyRevoked, (e) => keys.evict(e.key_hash));
+ */
+export function createApiKeyCache({
+  lookup,
+  ttlMs,
+  negativeTtlMs = 5000,
+  maxEntries = 10_000,
+  registry,
+  now = Date.now,
+}: ApiKeyCacheOptions): ApiKeyCache {
+  const valid = new Map<string, Entry>();
+  const invalid = new Map<string, Entry>();
+  const inFlight = new Map<string, Promise<KeyIdentity | null>>();
+
+  const lookups = new client.Counter({
+    name: 'gaia_gateway_key_cache_total',
+    help: 'API key resolutions by the gateway, by result: hit (answered from the cache) or miss (asked the auth service)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const hit = { result: 'hit' };
+  const miss = { result: 'miss' };
+  new client.Gauge({
+    name: 'gaia_gateway_key_cache_entries',
+    help: 'API keys held in the gateway cache, by kind: valid or invalid',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      this.set({ kind: 'valid' }, valid.size);
+      this.set({ kind: 'invalid' }, invalid.size);
+    },
+  });
+  const revocations = new client.Counter({
+    name: 'gaia_gateway_key_revocations_total',
+    help: 'API key revocations received from the bus',
+    registers: [registry],
+  });
+
+  const remember = (keyHash: string, identity: KeyIdentity | null) => {
+    const entries = identity ? valid : invalid;
+    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+    entries.set(keyHash, { identity, expiresAt: now() + (identity ? ttlMs : negativeTtlMs) });
+  };
+
+  const ask = (keyHash: string) => {
+    const pending: Promise<KeyIdentity | null> = lookup(keyHash).then(
+      (answer) => {
+        const identity: KeyIdentity | null = answer.valid
+          ? {
+              auth_type: 'user_api_key',
+              user_id: answer.user_id,
+              key_id: answer.key_id,
+              scopes: answer.scopes,
+            }
+          : null;
+        // A revocation that arrived while the lookup was running removed it from `inFlight`; keep nothing then.
+        if (inFlight.get(keyHash) === pending) {
+          inFlight.delete(keyHash);
+          remember(keyHash, identity);
+        }
+        return identity;
+      },
+      (error: unknown) => {
+        if (inFlight.get(keyHash) === pending) inFlight.delete(keyHash);
+        throw error;
+      },
+    );
+    inFlight.set(keyHash, pending);
+    return pending;
+  };
+
+  return {
+    resolve(keyHash) {
+      const entry = valid.get(keyHash) ?? invalid.get(keyHash);
+      if (entry) {
+        if (entry.expiresAt > now()) {
+          lookups.inc(hit);
+          return Promise.resolve(entry.identity);
+        }
+        (entry.identity ? valid : invalid).delete(keyHash);
+      }
+      lookups.inc(miss);
+      return inFlight.get(keyHash) ?? ask(keyHash);
+    },
+
+    evict(keyHash) {
+      revocations.inc();
+      valid.delete(keyHash);
+      invalid.delete(keyHash);
+      inFlight.delete(keyHash);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createApp, type GatewayDeps } from './app.js';
+export { gatewayConfigSchema, loadGatewayConfig, type GatewayConfig } from './config.js';
+export { startGateway } from './service.js';

@@ -1,0 +1,104 @@
+import { authKeyRevoked, routedServices, type RoutedService } from '@gaia/contracts';
+import {
+  createBus,
+  createIdentitySigner,
+  createLogger,
+  createMetrics,
+  runService,
+  type Bus,
+  type Logger,
+  type RunningService,
+  type Subscription,
+} from '@gaia/platform';
+import { createApp } from './app.js';
+import { createApiKeyCache } from './auth/api-key-cache.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { createJwtVerifier } from './auth/jwt-verifier.js';
+import { createKeyLookup } from './auth/key-lookup.js';
+import type { GatewayConfig } from './config.js';
+import { createHealthCheck } from './health/service-health.js';
+import { createProxyMetrics } from './proxy/proxy-metrics.js';
+import { createServiceProxy, type ServiceProxy } from './proxy/service-proxy.js';
+
+/**
+ * Builds the gateway's collaborators and listens. `shared` lets the one-process launcher and tests
+ * pass their logger and in-process bus; what the gateway creates itself it also closes on stop.
+ * @example const gateway = await startGateway(loadGatewayConfig(process.env)); await gateway.stop();
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  shared: { logger?: Logger; bus?: Bus } = {},
+): Promise<RunningService> {
+  const logger =
+    shared.logger?.child({ service: config.SERVICE_NAME }) ??
+    createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const metrics = createMetrics(config.SERVICE_NAME);
+  const bus =
+    shared.bus ??
+    createBus({ url: config.NATS_URL, name: config.SERVICE_NAME, logger, registry: metrics.registry });
+  const signer = createIdentitySigner(config.INTERNAL_AUTH_SECRET);
+
+  const urls: Record<RoutedService, string | undefined> = {
+    auth: config.AUTH_SERVICE_URL,
+    chat: config.CHAT_SERVICE_URL,
+    asset: config.ASSET_SERVICE_URL,
+  };
+  const keys = createApiKeyCache({
+    lookup: createKeyLookup({
+      authUrl: urls.auth,
+      signer,
+      timeoutMs: config.KEY_RESOLVE_TIMEOUT_MS,
+      logger: logger.child({ component: 'api-keys' }),
+    }),
+    ttlMs: config.KEY_CACHE_TTL_SECONDS * 1000,
+    registry: metrics.registry,
+  });
+  // Not awaited: with NATS down the gateway still starts (and reports not ready) and subscribes on connect.
+  let revocations: Subscription | undefined;
+  bus
+    .subscribe(authKeyRevoked, (event) => keys.evict(event.key_hash))
+    .then(
+      (subscription) => (revocations = subscription),
+      (error: unknown) => logger.error('cannot subscribe to key revocations', { error: String(error) }),
+    );
+
+  const proxyMetrics = createProxyMetrics(metrics.registry);
+  const proxies = {} as Record<RoutedService, ServiceProxy>;
+  for (const service of routedServices) {
+    proxies[service] = createServiceProxy({
+      service,
+      url: urls[service],
+      signer,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      metrics: proxyMetrics,
+    });
+  }
+
+  const app = createApp({
+    config,
+    logger,
+    metrics,
+    bus,
+    authenticator: createAuthenticator({
+      verifyJwt: createJwtVerifier({ secret: config.SUPABASE_JWT_SECRET }),
+      keys,
+    }),
+    proxies,
+    checkHealth: createHealthCheck({ services: urls, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS }),
+  });
+
+  return runService({
+    name: config.SERVICE_NAME,
+    app,
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers: [
+      async () => revocations?.unsubscribe(),
+      async () => Object.values(proxies).forEach((proxy) => proxy.close()),
+      ...(shared.bus ? [] : [() => bus.close()]),
+    ],
+  });
+}

@@ -1,0 +1,119 @@
+import type { ResolvedKey } from '@gaia/contracts';
+import { UnavailableError } from '@gaia/platform';
+import { expect } from 'chai';
+import client from 'prom-client';
+import { createApiKeyCache } from '../src/auth/api-key-cache.js';
+
+const valid = (keyId: string): ResolvedKey => ({
+  valid: true,
+  key_id: keyId,
+  user_id: 'user-1',
+  scopes: [],
+  rate_limit_per_minute: null,
+});
+
+describe('API key cache', () => {
+  let clock: number;
+  let asked: string[];
+  let answers: Record<string, ResolvedKey>;
+
+  const cache = (options: { maxEntries?: number; lookup?: (hash: string) => Promise<ResolvedKey> } = {}) =>
+    createApiKeyCache({
+      lookup:
+        options.lookup ??
+        (async (hash) => {
+          asked.push(hash);
+          return answers[hash] ?? { valid: false };
+        }),
+      ttlMs: 60_000,
+      negativeTtlMs: 5_000,
+      maxEntries: options.maxEntries ?? 100,
+      registry: new client.Registry(),
+      now: () => clock,
+    });
+
+  beforeEach(() => {
+    clock = 0;
+    asked = [];
+    answers = { good: valid('k1') };
+  });
+
+  it('keeps a valid key for the TTL, then asks again', async () => {
+    const keys = cache();
+    expect(await keys.resolve('good')).to.deep.equal({
+      auth_type: 'user_api_key',
+      user_id: 'user-1',
+      key_id: 'k1',
+      scopes: [],
+    });
+    clock = 59_999;
+    await keys.resolve('good');
+    expect(asked).to.deep.equal(['good']);
+    clock = 60_000;
+    await keys.resolve('good');
+    expect(asked).to.deep.equal(['good', 'good']);
+  });
+
+  it('remembers an invalid key for a few seconds only', async () => {
+    const keys = cache();
+    expect(await keys.resolve('bad')).to.equal(null);
+    clock = 4_999;
+    expect(await keys.resolve('bad')).to.equal(null);
+    expect(asked).to.have.length(1);
+    answers.bad = valid('k2');
+    clock = 5_000;
+    expect(await keys.resolve('bad')).to.include({ key_id: 'k2' });
+  });
+
+  it('shares one lookup between concurrent misses of the same key', async () => {
+    const keys = cache();
+    await Promise.all([keys.resolve('good'), keys.resolve('good'), keys.resolve('good')]);
+    expect(asked).to.deep.equal(['good']);
+  });
+
+  it('drops the oldest entries beyond its size, and keeps invalid keys from pushing out valid ones', async () => {
+    answers = { a: valid('a'), b: valid('b'), c: valid('c') };
+    const keys = cache({ maxEntries: 2 });
+    for (const hash of ['a', 'b', 'x', 'y', 'z', 'c']) await keys.resolve(hash);
+    asked = [];
+    await keys.resolve('b');
+    await keys.resolve('c');
+    expect(asked).to.deep.equal([]);
+    await keys.resolve('a');
+    expect(asked).to.deep.equal(['a']);
+  });
+
+  it('forgets an evicted key, even when its lookup was still running', async () => {
+    let finish: (answer: ResolvedKey) => void = () => undefined;
+    let lookups = 0;
+    const keys = cache({
+      lookup: () => {
+        lookups += 1;
+        return new Promise((resolve) => (finish = resolve));
+      },
+    });
+    const pending = keys.resolve('good');
+    keys.evict('good');
+    finish(valid('k1'));
+    await pending;
+    const again = keys.resolve('good');
+    finish({ valid: false });
+    expect(await again).to.equal(null);
+    expect(lookups).to.equal(2);
+  });
+
+  it('does not cache a failed lookup', async () => {
+    let fail = true;
+    const keys = cache({
+      lookup: async () => {
+        if (fail) throw new UnavailableError('Service auth unavailable');
+        return valid('k1');
+      },
+    });
+    let error: unknown;
+    await keys.resolve('good').catch((caught: unknown) => (error = caught));
+    expect(error).to.be.instanceOf(UnavailableError);
+    fail = false;
+    expect(await keys.resolve('good')).to.include({ key_id: 'k1' });
+  });
+});
