@@ -3,4 +3,4 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { renderEnvExample, renderReadme } from '../launcher/src/config-docs.js';
 
 writeFileSync('.env.example', renderEnvExample());
-writeFileSync('README.md', renderReadme(readFileSync('README.md', 'utf8')));
+writeFileSync('README.md', await renderReadme(readFileSync('README.md', 'utf8')));

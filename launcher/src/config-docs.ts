@@ -1,3 +1,4 @@
+import { format, resolveConfig } from 'prettier';
 import type { z } from 'zod';
 import { launcherConfig } from './launcher-config.js';
 import { services } from './services.js';
@@ -84,10 +85,11 @@ export function renderConfigTable(variables = collectVariables()): string {
 const TABLE_START = '<!-- config-table:start -->';
 const TABLE_END = '<!-- config-table:end -->';
 
-/** The README with its configuration table (between the markers) regenerated. */
-export function renderReadme(readme: string): string {
+/** The README with its configuration table (between the markers) regenerated, formatted as prettier would. */
+export async function renderReadme(readme: string): Promise<string> {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
   if (start < 0 || end < start) throw new Error(`README.md needs ${TABLE_START} and ${TABLE_END} markers`);
-  return `${readme.slice(0, start + TABLE_START.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
+  const text = `${readme.slice(0, start + TABLE_START.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
+  return format(text, { ...(await resolveConfig('README.md')), parser: 'markdown' });
 }

@@ -36,8 +36,8 @@ async function launch(dataDir: string, ports: { gateway: number; auth: number })
     },
   );
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const summary = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const check = () => {
       const line = output.split('\n').find((l) => l.includes('"Gaia is running"'));

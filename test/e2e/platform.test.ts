@@ -82,6 +82,18 @@ describe('platform over NATS (auth + two gateway replicas)', function () {
       await within(1000, async () => (await keyWorksOn(gateway.url, key)) === 403);
     }
   });
+
+  it('reports a stopped auth service as unhealthy and answers 503 for keys it cannot resolve', async () => {
+    await stack.auth.stop();
+    const health = await json(await fetch(`${stack.gateways[0]!.url}/health`));
+    expect(health.status).to.equal('degraded');
+    expect(health.services.auth.status).to.equal('unhealthy');
+    const unresolvable = await fetch(`${stack.gateways[0]!.url}/api/v1/auth/keys`, {
+      headers: { 'x-api-key': 'gaia_dev_never-seen' },
+    });
+    expect(unresolvable.status).to.equal(503);
+    expect(await json(unresolvable)).to.deep.equal({ detail: 'Service auth unavailable' });
+  });
 });
 
 describe('register, login, refresh and logout through the gateway with the Supabase provider', function () {

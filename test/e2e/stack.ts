@@ -66,7 +66,6 @@ export function post(url: string, body: unknown, headers: Record<string, string>
   });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
 export const json = (response: Response): Promise<any> => response.json();
 
 /** Polls `check` until it returns true; resolves with the time it took, rejects after `ms`. */

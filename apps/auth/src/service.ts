@@ -1,12 +1,9 @@
 import {
-  createBus,
-  createLogger,
-  createMetrics,
+  createServiceBase,
   openDatabase,
   runService,
-  type Bus,
-  type Logger,
   type RunningService,
+  type SharedDeps,
 } from '@gaia/platform';
 import { createApp } from './app.js';
 import type { AuthConfig } from './config.js';
@@ -19,18 +16,8 @@ import { ensureBootstrapKey } from './keys/bootstrap-key.js';
  * left to its owner.
  * @example const auth = await startAuth(loadAuthConfig(process.env)); await auth.stop();
  */
-export async function startAuth(
-  config: AuthConfig,
-  shared: { logger?: Logger; bus?: Bus } = {},
-): Promise<RunningService> {
-  const logger =
-    shared.logger?.child({ service: config.SERVICE_NAME }) ??
-    createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const metrics = createMetrics(config.SERVICE_NAME);
-  const bus =
-    shared.bus ??
-    createBus({ url: config.NATS_URL, name: config.SERVICE_NAME, logger, registry: metrics.registry });
-  const closeBus = shared.bus ? [] : [() => bus.close()];
+export async function startAuth(config: AuthConfig, shared: SharedDeps = {}): Promise<RunningService> {
+  const { logger, metrics, bus, closers: closeBus } = createServiceBase(config, shared);
 
   const { database, close: closeDatabase } = await openDatabase({
     url: config.DATABASE_URL,

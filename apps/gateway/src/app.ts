@@ -19,10 +19,14 @@ export interface GatewayDeps {
   metrics: HttpMetrics;
   bus: Bus;
   authenticator: Authenticator;
+  /** Follows authentication on every authenticated route (see rate-limit/); absent when rate limiting is off. */
+  rateLimit?: RequestHandler | undefined;
   /** Forwards a request whose identity is established to its service. */
   proxies: Record<RoutedService, Pick<ServiceProxy, 'handler'>>;
   checkHealth: () => Promise<HealthReport>;
 }
+
+const RATE_LIMIT_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'];
 
 const stampArrival: RequestHandler = (_req, res, next) => {
   res.locals.receivedAt = performance.now();
@@ -33,11 +37,16 @@ const stampArrival: RequestHandler = (_req, res, next) => {
  * The gateway's Express app: CORS, every contract route (its own answered here, the rest proxied),
  * OpenAPI and docs, 405 for known paths with the wrong method; the kit adds ids, metrics, health,
  * readiness, 404 and errors. Bodies are not parsed, so they stream through to the services.
- * @example const app = createApp({ config, logger, metrics, bus, authenticator, proxies, checkHealth });
+ * @example const app = createApp({ config, logger, metrics, bus, authenticator, rateLimit, proxies, checkHealth });
  */
 export function createApp(deps: GatewayDeps): Express {
-  const { config, logger, metrics, bus, authenticator, proxies, checkHealth } = deps;
-  const corsMiddleware = cors({ origin: config.ALLOWED_ORIGINS, credentials: true });
+  const { config, logger, metrics, bus, authenticator, rateLimit, proxies, checkHealth } = deps;
+  const corsMiddleware = cors({
+    origin: config.ALLOWED_ORIGINS,
+    credentials: true,
+    // Browsers show a response header to scripts only when it is safelisted or exposed.
+    exposedHeaders: RATE_LIMIT_HEADERS,
+  });
   return createServiceApp({
     service: config.SERVICE_NAME,
     logger,
@@ -49,7 +58,7 @@ export function createApp(deps: GatewayDeps): Express {
     routes: (app) => {
       app.use(stampArrival, corsMiddleware);
       // The proxied routes come first: they carry nearly all traffic, and no path is shared with the others.
-      proxiedRoutes(app, { routes, authenticator, proxies });
+      proxiedRoutes(app, { routes, authenticator, rateLimit, proxies });
       rootRoutes(app, { bodyLimitBytes: config.BODY_LIMIT_BYTES });
       healthRoutes(app);
       docsRoutes(app, createOpenApiDocument(routes));

@@ -20,7 +20,7 @@ const serviceUrl = (service: string, port: number) =>
 
 const positiveInt = z.coerce.number().int().positive();
 
-/** The gateway's environment: the kit's blocks plus the service URLs, CORS, key cache and timeouts. */
+/** The gateway's environment: the kit's blocks plus the service URLs, CORS, key cache, rate limit and timeouts. */
 export const gatewayConfigSchema = z.object({
   ...httpConfig('gateway', 8666),
   ...logConfig,
@@ -43,6 +43,14 @@ export const gatewayConfigSchema = z.object({
   HEALTH_CHECK_TIMEOUT_MS: positiveInt
     .default(2000)
     .describe("How long /health waits for each service's own /health"),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(600)
+    .describe(
+      "Requests per minute for each API key or user on authenticated routes, counted by each gateway replica on its own; a key's rate_limit_per_minute overrides it; 0 turns rate limiting off, per-key limits included",
+    ),
   UPSTREAM_TIMEOUT_MS: positiveInt
     .default(300_000)
     .describe('How long a proxied request may wait for bytes from its service (streams are long)'),

@@ -1,13 +1,10 @@
 import { authKeyRevoked, routedServices, type RoutedService } from '@gaia/contracts';
 import {
-  createBus,
   createIdentitySigner,
-  createLogger,
-  createMetrics,
+  createServiceBase,
   runService,
-  type Bus,
-  type Logger,
   type RunningService,
+  type SharedDeps,
   type Subscription,
 } from '@gaia/platform';
 import { createApp } from './app.js';
@@ -19,23 +16,16 @@ import type { GatewayConfig } from './config.js';
 import { createHealthCheck } from './health/service-health.js';
 import { createProxyMetrics } from './proxy/proxy-metrics.js';
 import { createServiceProxy, type ServiceProxy } from './proxy/service-proxy.js';
+import { createRateLimit } from './rate-limit/rate-limit.js';
+import { createRateLimiter } from './rate-limit/rate-limiter.js';
 
 /**
  * Builds the gateway's collaborators and listens. `shared` lets the one-process launcher and tests
  * pass their logger and in-process bus; what the gateway creates itself it also closes on stop.
  * @example const gateway = await startGateway(loadGatewayConfig(process.env)); await gateway.stop();
  */
-export async function startGateway(
-  config: GatewayConfig,
-  shared: { logger?: Logger; bus?: Bus } = {},
-): Promise<RunningService> {
-  const logger =
-    shared.logger?.child({ service: config.SERVICE_NAME }) ??
-    createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const metrics = createMetrics(config.SERVICE_NAME);
-  const bus =
-    shared.bus ??
-    createBus({ url: config.NATS_URL, name: config.SERVICE_NAME, logger, registry: metrics.registry });
+export async function startGateway(config: GatewayConfig, shared: SharedDeps = {}): Promise<RunningService> {
+  const { logger, metrics, bus, closers } = createServiceBase(config, shared);
   const signer = createIdentitySigner(config.INTERNAL_AUTH_SECRET);
 
   const urls: Record<RoutedService, string | undefined> = {
@@ -84,6 +74,13 @@ export async function startGateway(
       verifyJwt: createJwtVerifier({ secret: config.SUPABASE_JWT_SECRET }),
       keys,
     }),
+    rateLimit:
+      config.RATE_LIMIT_PER_MINUTE > 0
+        ? createRateLimit({
+            limiter: createRateLimiter({ limitPerMinute: config.RATE_LIMIT_PER_MINUTE }),
+            registry: metrics.registry,
+          })
+        : undefined,
     proxies,
     checkHealth: createHealthCheck({ services: urls, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS }),
   });
@@ -98,7 +95,7 @@ export async function startGateway(
     closers: [
       async () => revocations?.unsubscribe(),
       async () => Object.values(proxies).forEach((proxy) => proxy.close()),
-      ...(shared.bus ? [] : [() => bus.close()]),
+      ...closers,
     ],
   });
 }

@@ -4,12 +4,12 @@ import { expect } from 'chai';
 import client from 'prom-client';
 import { createApiKeyCache } from '../src/auth/api-key-cache.js';
 
-const valid = (keyId: string): ResolvedKey => ({
+const valid = (keyId: string, rateLimitPerMinute: number | null = null): ResolvedKey => ({
   valid: true,
   key_id: keyId,
   user_id: 'user-1',
   scopes: [],
-  rate_limit_per_minute: null,
+  rate_limit_per_minute: rateLimitPerMinute,
 });
 
 describe('API key cache', () => {
@@ -41,10 +41,9 @@ describe('API key cache', () => {
   it('keeps a valid key for the TTL, then asks again', async () => {
     const keys = cache();
     expect(await keys.resolve('good')).to.deep.equal({
-      auth_type: 'user_api_key',
-      user_id: 'user-1',
-      key_id: 'k1',
-      scopes: [],
+      identity: { auth_type: 'user_api_key', user_id: 'user-1', key_id: 'k1', scopes: [] },
+      subject: 'k1',
+      rateLimitPerMinute: null,
     });
     clock = 59_999;
     await keys.resolve('good');
@@ -62,7 +61,7 @@ describe('API key cache', () => {
     expect(asked).to.have.length(1);
     answers.bad = valid('k2');
     clock = 5_000;
-    expect(await keys.resolve('bad')).to.include({ key_id: 'k2' });
+    expect((await keys.resolve('bad'))?.identity).to.include({ key_id: 'k2' });
   });
 
   it('shares one lookup between concurrent misses of the same key', async () => {
@@ -114,6 +113,21 @@ describe('API key cache', () => {
     await keys.resolve('good').catch((caught: unknown) => (error = caught));
     expect(error).to.be.instanceOf(UnavailableError);
     fail = false;
-    expect(await keys.resolve('good')).to.include({ key_id: 'k1' });
+    expect((await keys.resolve('good'))?.identity).to.include({ key_id: 'k1' });
+  });
+
+  it("carries the key's own rate limit next to its identity, and only a positive whole number", async () => {
+    answers = {
+      limited: valid('k3', 42),
+      zero: valid('k4', 0),
+      fraction: valid('k5', 2.5),
+    };
+    const keys = cache();
+    const limited = await keys.resolve('limited');
+    expect(limited).to.include({ subject: 'k3', rateLimitPerMinute: 42 });
+    expect(limited?.identity).to.not.have.property('rate_limit_per_minute');
+    expect(await keys.resolve('limited')).to.equal(limited);
+    expect(await keys.resolve('zero')).to.include({ rateLimitPerMinute: null });
+    expect(await keys.resolve('fraction')).to.include({ rateLimitPerMinute: null });
   });
 });

@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { authKeyRevoked, IDENTITY_HEADER, type ResolvedKey } from '@gaia/contracts';
 import { freePort, verifyIdentity } from '@gaia/platform';
 import { expect } from 'chai';
@@ -10,6 +7,8 @@ import {
   INTERNAL_SECRET,
   JWT_SECRET,
   startEchoUpstream,
+  startFakeAuth,
+  type FakeAuth,
   startTestGateway,
   userJwt,
   type EchoUpstream,
@@ -22,42 +21,6 @@ const NOT_AUTHENTICATED = { detail: 'Not authenticated. Provide a valid JWT or A
 const BAD_KEY = { detail: 'Could not validate credentials' };
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-/** Stands in for the auth service's key resolution; only the gateway's signed service identity is served. */
-async function startFakeAuth(keys: Record<string, Extract<ResolvedKey, { valid: true }>>) {
-  const calls: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      const caller = verifyIdentity(INTERNAL_SECRET, req.headers[IDENTITY_HEADER] as string | undefined);
-      if (
-        req.url !== '/internal/keys/resolve' ||
-        caller?.auth_type !== 'service' ||
-        caller.service !== 'gateway'
-      ) {
-        res.writeHead(401).end('{"detail":"not the gateway"}');
-        return;
-      }
-      const { key_hash } = JSON.parse(body) as { key_hash: string };
-      calls.push(key_hash);
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify(keys[key_hash] ?? { valid: false }));
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    keys,
-    calls,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 describe('gateway authentication', () => {
   const goodKey = 'gaia_test_0123456789abcdefghijklmnopqrstuv';
   const revokedKey = 'gaia_test_revoked_0123456789abcdefghijklm';
@@ -68,7 +31,7 @@ describe('gateway authentication', () => {
     scopes: ['chat'],
     rate_limit_per_minute: null,
   });
-  let fakeAuth: Awaited<ReturnType<typeof startFakeAuth>>;
+  let fakeAuth: FakeAuth;
   let upstream: EchoUpstream;
   let gateway: TestGateway;
 

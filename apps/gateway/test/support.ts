@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, createMemoryBus, type Bus, type RunningService } from '@gaia/platform';
+import { IDENTITY_HEADER, type ResolvedKey } from '@gaia/contracts';
+import { createLogger, createMemoryBus, verifyIdentity, type Bus, type RunningService } from '@gaia/platform';
 import jwt from 'jsonwebtoken';
 import { loadGatewayConfig, startGateway } from '../src/index.js';
 
@@ -11,7 +18,7 @@ export const JWT_SECRET = 'supabase-jwt-secret-for-gateway-tests-0123456789';
 export const quietLogger = createLogger({ service: 'test', level: 'error', format: 'json' });
 
 /** A response's JSON body; tests read arbitrary shapes. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+
 export const json = (response: Response): Promise<any> => response.json();
 
 /** Polls `check` until it holds or `timeoutMs` passes; answers whether it held. */
@@ -65,6 +72,51 @@ export async function startTestGateway(
   });
   const running: RunningService = await startGateway(config, { logger: quietLogger, bus });
   return { url: running.url, bus, stop: () => running.stop() };
+}
+
+export interface FakeAuth {
+  readonly url: string;
+  /** Valid keys by SHA-256 hash; tests may add or delete keys while it runs. */
+  readonly keys: Record<string, Extract<ResolvedKey, { valid: true }>>;
+  /** Key hashes asked for, in order. */
+  readonly calls: string[];
+  stop(): Promise<void>;
+}
+
+/** Stands in for the auth service's key resolution; only the gateway's signed service identity is served. */
+export async function startFakeAuth(keys: FakeAuth['keys']): Promise<FakeAuth> {
+  const calls: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const caller = verifyIdentity(INTERNAL_SECRET, req.headers[IDENTITY_HEADER] as string | undefined);
+      if (
+        req.url !== '/internal/keys/resolve' ||
+        caller?.auth_type !== 'service' ||
+        caller.service !== 'gateway'
+      ) {
+        res.writeHead(401).end('{"detail":"not the gateway"}');
+        return;
+      }
+      const { key_hash } = JSON.parse(body) as { key_hash: string };
+      calls.push(key_hash);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(keys[key_hash] ?? { valid: false }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    keys,
+    calls,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 export interface RecordedRequest {

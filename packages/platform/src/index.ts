@@ -17,3 +17,4 @@ export * from './db/migrate.js';
 export * from './identity/identity-header.js';
 export * from './lifecycle/service-runtime.js';
 export * from './lifecycle/free-port.js';
+export * from './lifecycle/service-base.js';

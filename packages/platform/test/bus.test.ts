@@ -2,7 +2,7 @@ import { defineEvent } from '@gaia/contracts';
 import { startNatsServer, type NatsServer } from '@gaia/testkit';
 import { expect } from 'chai';
 import { z } from 'zod';
-import { createLogger, createMemoryBus, createNatsBus, subjectMatches } from '../src/index.js';
+import { createLogger, createMemoryBus, createNatsBus, subjectMatches, type Bus } from '../src/index.js';
 import { busContractSuite, sleep, waitFor } from './bus-contract.js';
 
 const logger = createLogger({ service: 'test', level: 'error', format: 'json' });
@@ -30,6 +30,19 @@ describe('subjectMatches', () => {
   });
 });
 
+/** Resolves once the bus answers ping again (the client reconnects by itself). */
+async function untilReady(bus: Bus, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await bus.ping();
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await sleep(100);
+    }
+  }
+}
+
 describe('NATS bus across a server crash', function () {
   this.timeout(30_000);
   let nats: NatsServer;
@@ -50,16 +63,7 @@ describe('NATS bus across a server crash', function () {
     expect(unavailable, 'ping while the server is down').to.equal(true);
 
     await nats.restart();
-    const until = Date.now() + 15_000;
-    for (;;) {
-      try {
-        await bus.ping();
-        break;
-      } catch (error) {
-        if (Date.now() > until) throw error;
-        await sleep(100);
-      }
-    }
+    await untilReady(bus);
     await bus.publish(event, { n: 2 });
     expect(await waitFor(got, 2, 5000)).to.deep.equal([1, 2]);
     await bus.close();
@@ -72,16 +76,7 @@ describe('NATS bus across a server crash', function () {
     await bus.ping().catch(() => (unavailable = true));
     expect(unavailable).to.equal(true);
     await nats.restart();
-    const until = Date.now() + 15_000;
-    for (;;) {
-      try {
-        await bus.ping();
-        break;
-      } catch (error) {
-        if (Date.now() > until) throw error;
-        await sleep(100);
-      }
-    }
+    await untilReady(bus);
     await bus.close();
   });
 });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { z } from 'zod';
@@ -47,6 +48,13 @@ describe('config', () => {
 });
 
 describe('service app', () => {
+  const logged: Record<string, unknown>[] = [];
+  const logSink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logged.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
   let service: RunningService;
   let healthy = true;
   const body = z.object({ name: z.string(), count: z.int() });
@@ -54,7 +62,7 @@ describe('service app', () => {
   before(async () => {
     const app = createServiceApp({
       service: 'demo',
-      logger,
+      logger: createLogger({ service: 'demo', format: 'json', stream: logSink }),
       metrics: createMetrics('demo'),
       bodyLimitBytes: 1024,
       readiness: { database: async () => (healthy ? undefined : Promise.reject(new Error('down'))) },
@@ -127,8 +135,11 @@ describe('service app', () => {
     expect(missing.status).to.equal(404);
     expect((await missing.json()) as Record<string, any>).to.deep.equal({ detail: 'Thing not found: 42' });
     expect(await (await fetch(`${service.url}/nowhere`)).json()).to.deep.equal({ detail: 'Not Found' });
-    const boom = await fetch(`${service.url}/boom`);
+    const boom = await fetch(`${service.url}/boom`, { headers: { 'x-request-id': 'boom-1' } });
     expect(boom.status).to.equal(500);
+    const entry = logged.find((line) => line.message === 'unhandled error');
+    expect(entry).to.include({ level: 'error', request_id: 'boom-1', path: '/boom', service: 'demo' });
+    expect(String(entry?.error)).to.contain('secret internals');
     expect((await boom.json()) as Record<string, any>).to.deep.equal({ detail: 'Internal server error' });
   });
 

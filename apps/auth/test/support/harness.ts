@@ -21,7 +21,7 @@ export const userIdentity = (userId: string): Identity => ({ auth_type: 'jwt', u
 
 export interface Reply {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+
   body: any;
   headers: Headers;
 }

@@ -1,15 +1,17 @@
 import type { Identity } from '@gaia/contracts';
 import client from 'prom-client';
+import type { Caller } from './caller.js';
 import type { KeyLookup } from './key-lookup.js';
 
 export type KeyIdentity = Extract<Identity, { auth_type: 'user_api_key' }>;
 
 export interface ApiKeyCache {
   /**
-   * The identity of the key with this SHA-256 hash, null when the key is unknown, revoked or expired.
-   * Rejects with a 503 when the auth service cannot answer.
+   * The owner of the key with this SHA-256 hash, with the key's own rate limit (rate limited by key
+   * id), null when the key is unknown, revoked or expired. Rejects with a 503 when the auth service
+   * cannot answer.
    */
-  resolve(keyHash: string): Promise<KeyIdentity | null>;
+  resolve(keyHash: string): Promise<Caller<KeyIdentity> | null>;
   /** Forgets a key at once (its revocation arrived on the bus). */
   evict(keyHash: string): void;
 }
@@ -27,9 +29,13 @@ export interface ApiKeyCacheOptions {
 }
 
 interface Entry {
-  identity: KeyIdentity | null;
+  caller: Caller<KeyIdentity> | null;
   expiresAt: number;
 }
+
+/** Only a positive whole number is a limit of the key's own; anything else leaves the default. */
+const ownLimit = (perMinute: number | null) =>
+  perMinute !== null && Number.isSafeInteger(perMinute) && perMinute > 0 ? perMinute : null;
 
 /**
  * API keys resolved by the auth service, kept for a short time so an authenticated request needs no
@@ -47,7 +53,7 @@ export function createApiKeyCache({
 }: ApiKeyCacheOptions): ApiKeyCache {
   const valid = new Map<string, Entry>();
   const invalid = new Map<string, Entry>();
-  const inFlight = new Map<string, Promise<KeyIdentity | null>>();
+  const inFlight = new Map<string, Promise<Caller<KeyIdentity> | null>>();
 
   const lookups = new client.Counter({
     name: 'gaia_gateway_key_cache_total',
@@ -73,29 +79,33 @@ export function createApiKeyCache({
     registers: [registry],
   });
 
-  const remember = (keyHash: string, identity: KeyIdentity | null) => {
-    const entries = identity ? valid : invalid;
+  const remember = (keyHash: string, caller: Caller<KeyIdentity> | null) => {
+    const entries = caller ? valid : invalid;
     if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-    entries.set(keyHash, { identity, expiresAt: now() + (identity ? ttlMs : negativeTtlMs) });
+    entries.set(keyHash, { caller, expiresAt: now() + (caller ? ttlMs : negativeTtlMs) });
   };
 
   const ask = (keyHash: string) => {
-    const pending: Promise<KeyIdentity | null> = lookup(keyHash).then(
+    const pending: Promise<Caller<KeyIdentity> | null> = lookup(keyHash).then(
       (answer) => {
-        const identity: KeyIdentity | null = answer.valid
+        const caller: Caller<KeyIdentity> | null = answer.valid
           ? {
-              auth_type: 'user_api_key',
-              user_id: answer.user_id,
-              key_id: answer.key_id,
-              scopes: answer.scopes,
+              identity: {
+                auth_type: 'user_api_key',
+                user_id: answer.user_id,
+                key_id: answer.key_id,
+                scopes: answer.scopes,
+              },
+              subject: answer.key_id,
+              rateLimitPerMinute: ownLimit(answer.rate_limit_per_minute),
             }
           : null;
         // A revocation that arrived while the lookup was running removed it from `inFlight`; keep nothing then.
         if (inFlight.get(keyHash) === pending) {
           inFlight.delete(keyHash);
-          remember(keyHash, identity);
+          remember(keyHash, caller);
         }
-        return identity;
+        return caller;
       },
       (error: unknown) => {
         if (inFlight.get(keyHash) === pending) inFlight.delete(keyHash);
@@ -112,9 +122,9 @@ export function createApiKeyCache({
       if (entry) {
         if (entry.expiresAt > now()) {
           lookups.inc(hit);
-          return Promise.resolve(entry.identity);
+          return Promise.resolve(entry.caller);
         }
-        (entry.identity ? valid : invalid).delete(keyHash);
+        (entry.caller ? valid : invalid).delete(keyHash);
       }
       lookups.inc(miss);
       return inFlight.get(keyHash) ?? ask(keyHash);

@@ -1,10 +1,11 @@
 import type { Identity } from '@gaia/contracts';
 import jwt from 'jsonwebtoken';
+import type { Caller } from './caller.js';
 
 export type JwtIdentity = Extract<Identity, { auth_type: 'jwt' }>;
 
-/** The identity a user JWT proves, or undefined when the token is not valid for any reason. */
-export type JwtVerifier = (token: string) => JwtIdentity | undefined;
+/** The user a JWT proves (rate limited as `user:<id>`), or undefined when the token is not valid for any reason. */
+export type JwtVerifier = (token: string) => Caller<JwtIdentity> | undefined;
 
 export interface JwtVerifierOptions {
   /** `SUPABASE_JWT_SECRET`; without it no JWT is valid. */
@@ -28,11 +29,11 @@ export function createJwtVerifier({
   now = Date.now,
 }: JwtVerifierOptions): JwtVerifier {
   if (!secret) return () => undefined;
-  const verified = new Map<string, { identity: JwtIdentity; expiresAt: number }>();
+  const verified = new Map<string, { caller: Caller<JwtIdentity>; expiresAt: number }>();
   return (token) => {
     const known = verified.get(token);
     if (known) {
-      if (known.expiresAt > now()) return known.identity;
+      if (known.expiresAt > now()) return known.caller;
       verified.delete(token);
       return undefined;
     }
@@ -56,9 +57,13 @@ export function createJwtVerifier({
     ) {
       return undefined;
     }
-    const identity: JwtIdentity = { auth_type: 'jwt', user_id: claims.sub };
+    const caller: Caller<JwtIdentity> = {
+      identity: { auth_type: 'jwt', user_id: claims.sub },
+      subject: `user:${claims.sub}`,
+      rateLimitPerMinute: null,
+    };
     if (verified.size >= maxEntries) verified.delete(verified.keys().next().value!);
-    verified.set(token, { identity, expiresAt: claims.exp * 1000 });
-    return identity;
+    verified.set(token, { caller, expiresAt: claims.exp * 1000 });
+    return caller;
   };
 }
