@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One Dockerfile, one target per deployable: `docker build --target gateway -t gaia/gateway .`
-# Targets: gateway, auth, migrate (the Helm pre-install/pre-upgrade Job).
+# Targets: gateway, auth, chat, migrate (the Helm pre-install/pre-upgrade Job).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Build: every workspace compiled to dist/ (Prisma Client generated offline first).
@@ -12,6 +12,7 @@ COPY packages/platform/package.json packages/platform/
 COPY packages/fake-upstream/package.json packages/fake-upstream/
 COPY packages/testkit/package.json packages/testkit/
 COPY apps/auth/package.json apps/auth/
+COPY apps/chat/package.json apps/chat/
 COPY apps/gateway/package.json apps/gateway/
 COPY launcher/package.json launcher/
 RUN npm ci --no-audit --no-fund
@@ -32,6 +33,7 @@ COPY --from=build /app/packages/platform/package.json packages/platform/
 COPY --from=build /app/packages/fake-upstream/package.json packages/fake-upstream/
 COPY --from=build /app/packages/testkit/package.json packages/testkit/
 COPY --from=build /app/apps/auth/package.json apps/auth/
+COPY --from=build /app/apps/chat/package.json apps/chat/
 COPY --from=build /app/apps/gateway/package.json apps/gateway/
 COPY --from=build /app/launcher/package.json launcher/
 RUN npm ci --omit=dev --no-audit --no-fund
@@ -57,6 +59,12 @@ COPY --from=build /app/apps/auth/package.json apps/auth/
 COPY --from=build /app/apps/auth/dist apps/auth/dist
 EXPOSE 8001
 ENTRYPOINT ["node", "apps/auth/dist/main.js"]
+
+FROM runtime AS chat
+COPY --from=build /app/apps/chat/package.json apps/chat/
+COPY --from=build /app/apps/chat/dist apps/chat/dist
+EXPOSE 8003
+ENTRYPOINT ["node", "apps/chat/dist/main.js"]
 
 FROM runtime AS gateway
 COPY --from=build /app/apps/gateway/package.json apps/gateway/

@@ -1,4 +1,5 @@
 import { authConfigSchema, loadAuthConfig, startAuth } from '@gaia/auth';
+import { chatConfigSchema, loadChatConfig, startChat } from '@gaia/chat';
 import { gatewayConfigSchema, loadGatewayConfig, startGateway } from '@gaia/gateway';
 import type { Bus, RunningService } from '@gaia/platform';
 import type { z } from 'zod';
@@ -21,6 +22,12 @@ export const services: LaunchedService[] = [
     defaultPort: 8001,
     config: authConfigSchema,
     start: (env, shared) => startAuth(loadAuthConfig(env), shared),
+  },
+  {
+    name: 'chat',
+    defaultPort: 8003,
+    config: chatConfigSchema,
+    start: (env, shared) => startChat(loadChatConfig(env), shared),
   },
   {
     name: 'gateway',

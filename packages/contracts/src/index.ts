@@ -3,3 +3,5 @@ export * from './events.js';
 export * from './identity.js';
 export * from './auth.js';
 export * from './routes.js';
+export * from './chat.js';
+export * from './chat-personas.js';

@@ -2,16 +2,21 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
+import { createAnthropic, type AnthropicOptions } from './anthropic.js';
+import type { ChatUpstreamState } from './chat-log.js';
 import { controlRouter } from './control.js';
 import { createGoTrue, type GoTrueOptions } from './gotrue.js';
 import type { GoTrueStore } from './gotrue-store.js';
 import { DEFAULT_KNOBS, knobsMiddleware, parseKnobUpdate, type Knobs } from './knobs.js';
+import { createOpenAi, type OpenAiOptions } from './openai.js';
 import { createRequestLog, recordRequests, type RequestLog } from './request-log.js';
 import type { Upstream } from './upstream.js';
 
 /** Server-wide knobs (see `knobs.ts`) plus the options of each upstream. */
 export interface FakeUpstreamOptions extends Partial<Knobs> {
   gotrue?: GoTrueOptions;
+  openai?: OpenAiOptions;
+  anthropic?: AnthropicOptions;
 }
 
 /** Live state for tests to inspect and, for `knobs`, to change. */
@@ -20,6 +25,8 @@ export interface FakeUpstreamState {
   knobs: Knobs;
   requests: RequestLog;
   gotrue: GoTrueStore;
+  openai: ChatUpstreamState;
+  anthropic: ChatUpstreamState;
 }
 
 export type FakeUpstreamApp = Express & { readonly state: FakeUpstreamState };
@@ -32,7 +39,10 @@ export interface StartFakeUpstreamOptions extends FakeUpstreamOptions {
 }
 
 export interface RunningFakeUpstream {
-  /** e.g. `http://127.0.0.1:43121`; GoTrue is at `${url}/auth/v1`, as on Supabase. */
+  /**
+   * e.g. `http://127.0.0.1:43121`. GoTrue is at `${url}/auth/v1`, as on Supabase; the `openai` SDK takes
+   * `baseURL: url + '/v1'`, `@anthropic-ai/sdk` takes `baseURL: url`.
+   */
   readonly url: string;
   readonly port: number;
   readonly state: FakeUpstreamState;
@@ -43,25 +53,20 @@ export interface RunningFakeUpstream {
 /**
  * The fake as an express app: control routes under `/__control`, then every upstream under its real base
  * path behind request recording and the knobs. Invalid knob options throw `InvalidKnobError`.
- * @example const app = createFakeUpstream({ latencyMs: 50, gotrue: { jwtSecret: 'secret' } }); app.state.knobs.fault = '500';
+ * @example const app = createFakeUpstream({ ttftMs: 50, tokens: 8, openai: { models: ['gpt-4o-mini'] } }); app.state.knobs.fault = '500';
  */
 export function createFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstreamApp {
-  const knobs: Knobs = {
-    ...DEFAULT_KNOBS,
-    ...parseKnobUpdate(
-      withoutUndefined({
-        latencyMs: options.latencyMs,
-        fault: options.fault,
-        retryAfterSeconds: options.retryAfterSeconds,
-      }),
-    ),
-  };
+  const knobs: Knobs = { ...DEFAULT_KNOBS, ...parseKnobUpdate(knobOptions(options)) };
   const requests = createRequestLog();
   const gotrue = createGoTrue(options.gotrue);
-  const upstreams: readonly Upstream[] = [gotrue];
+  const openai = createOpenAi(options.openai);
+  const anthropic = createAnthropic(options.anthropic);
+  // Mounted in this order: Anthropic's /v1/messages must come before OpenAI's catch-all /v1.
+  const upstreams: readonly Upstream[] = [gotrue, anthropic, openai];
 
   const app = express();
   app.disable('x-powered-by');
+  app.disable('etag');
   app.use('/__control', controlRouter({ knobs, requests, upstreams }));
   for (const upstream of upstreams) {
     app.use(
@@ -75,7 +80,13 @@ export function createFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstr
     // The Supabase gateway's (Kong's) answer for a path no upstream serves.
     res.status(404).json({ message: 'no Route matched with those values' });
   });
-  const state: FakeUpstreamState = { knobs, requests, gotrue: gotrue.store };
+  const state: FakeUpstreamState = {
+    knobs,
+    requests,
+    gotrue: gotrue.store,
+    openai: openai.state,
+    anthropic: anthropic.state,
+  };
   return Object.assign(app, { state });
 }
 
@@ -106,6 +117,11 @@ export async function startFakeUpstream({
   };
 }
 
-function withoutUndefined(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+/** The knob values among the options, so they are validated like a `POST /__control/knobs` body. */
+function knobOptions(options: FakeUpstreamOptions): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(DEFAULT_KNOBS)
+      .map((key): [string, unknown] => [key, options[key as keyof Knobs]])
+      .filter(([, value]) => value !== undefined),
+  );
 }

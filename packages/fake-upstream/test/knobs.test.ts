@@ -48,7 +48,7 @@ describe('fake-upstream knobs', () => {
   it('answers the 429 fault with Retry-After, set server-wide via POST /__control/knobs', async () => {
     const update = await postKnobs({ fault: '429', retryAfterSeconds: 7 });
     expect(update.status).to.equal(200);
-    expect(await update.json()).to.deep.equal({ latencyMs: 0, fault: '429', retryAfterSeconds: 7 });
+    expect(await update.json()).to.deep.equal({ ...DEFAULT_KNOBS, fault: '429', retryAfterSeconds: 7 });
 
     const response = await userRequest();
     expect(response.status).to.equal(429);
@@ -112,6 +112,60 @@ describe('fake-upstream knobs', () => {
     const unknownKnob = await postKnobs({ latency: 5 });
     expect(unknownKnob.status).to.equal(400);
     expect(fake.state.knobs).to.deep.equal(DEFAULT_KNOBS);
+  });
+
+  it('accepts the stream knobs and a fault count via POST /__control/knobs, validated', async () => {
+    const update = await postKnobs({ ttftMs: 250, tokens: 8, gapMs: 20, fault: '500', faultCount: 2 });
+    expect(update.status).to.equal(200);
+    expect(fake.state.knobs).to.deep.equal({
+      ...DEFAULT_KNOBS,
+      ttftMs: 250,
+      tokens: 8,
+      gapMs: 20,
+      fault: '500',
+      faultCount: 2,
+    });
+    expect((await postKnobs({ faultCount: null })).status).to.equal(200);
+    expect(fake.state.knobs.faultCount).to.equal(null);
+
+    const tooMany = await postKnobs({ tokens: 100_001 });
+    expect(tooMany.status).to.equal(400);
+    expect(((await tooMany.json()) as { message: string }).message).to.equal(
+      'tokens must be an integer from 0 to 100000 (got 100001)',
+    );
+    expect((await postKnobs({ faultCount: 'twice' })).status).to.equal(400);
+    expect((await postKnobs({ gapMs: 1.5 })).status).to.equal(400);
+  });
+
+  it('counts a server-wide fault down per faulted request; header faults and healthy requests do not count', async () => {
+    Object.assign(fake.state.knobs, { fault: '500', faultCount: 2 });
+    expect((await userRequest({ 'x-fake-fault': 'none' })).status).to.equal(401);
+    expect((await userRequest({ 'x-fake-fault': '429' })).status).to.equal(429);
+    expect(fake.state.knobs.faultCount).to.equal(2);
+
+    expect((await userRequest()).status).to.equal(500);
+    expect((await userRequest()).status).to.equal(500);
+    expect(fake.state.knobs.faultCount).to.equal(0);
+    expect((await userRequest()).status).to.equal(401);
+    expect(fake.state.knobs.faultCount).to.equal(0);
+  });
+
+  it('leaves GoTrue alone under stream faults, without using up their count', async () => {
+    Object.assign(fake.state.knobs, { fault: 'stall', faultCount: 1 });
+    expect((await userRequest()).status).to.equal(401);
+    expect((await userRequest({ 'x-fake-fault': 'reset-mid-stream' })).status).to.equal(401);
+    expect(fake.state.knobs.faultCount).to.equal(1);
+  });
+
+  it('rejects invalid stream knob headers with 400', async () => {
+    for (const [header, value] of [
+      ['x-fake-ttft-ms', '-1'],
+      ['x-fake-tokens', 'many'],
+      ['x-fake-gap-ms', '1e3'],
+    ] as const) {
+      const response = await userRequest({ [header]: value });
+      expect(response.status, header).to.equal(400);
+    }
   });
 
   it('reports knobs, request counts and users on GET /__control/state', async () => {

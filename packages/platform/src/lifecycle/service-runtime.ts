@@ -63,7 +63,7 @@ export async function openDatabase(options: {
   const embedded = await startEmbeddedPostgres(join(options.dataDir, 'pg'));
   options.logger.info('started embedded PostgreSQL', { url: embedded.url });
   await migrate({ url: embedded.url, logger: options.logger });
-  const database = createDatabase({ url: embedded.url, poolSize: 1 });
+  const database = createDatabase({ url: embedded.url, poolSize: options.poolSize });
   return {
     database,
     close: async () => {

@@ -1,0 +1,73 @@
+import OpenAI from 'openai';
+import { guardUpstream } from '../guard-upstream.js';
+import type { ChatProvider, ProviderChunk, ProviderRequest } from '../provider.js';
+import { translateSdkError } from '../sdk-errors.js';
+
+export interface OpenAiProviderOptions {
+  /** Local OpenAI-compatible servers (Ollama, LM Studio) need none. */
+  apiKey?: string | undefined;
+  /** An OpenAI-compatible endpoint ending in /v1; unset means OpenAI itself. */
+  baseURL?: string | undefined;
+  /** Longest wait for the upstream's next chunk, the first one included. */
+  timeoutMs: number;
+}
+
+/**
+ * The OpenAI adapter, also for any OpenAI-compatible server (vLLM, Ollama, LM Studio) through `baseURL`.
+ * The SDK does not retry: retries and fallback belong to the router.
+ * @example const openai = createOpenAiProvider({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, timeoutMs: 60_000 });
+ */
+export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvider {
+  const client = new OpenAI({
+    // The SDK refuses to start without a key; keyless local servers ignore whatever is sent.
+    apiKey: options.apiKey ?? 'unused',
+    // Explicit values, so the SDK reads nothing from the environment behind the config's back.
+    baseURL: options.baseURL ?? null,
+    organization: null,
+    project: null,
+    maxRetries: 0,
+    timeout: options.timeoutMs,
+  });
+  // OpenAI deprecated `max_tokens` (its reasoning models reject it); compatible servers know only that one.
+  const lengthField = options.baseURL ? 'max_tokens' : 'max_completion_tokens';
+
+  async function* chunks(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
+    const stream = await client.chat.completions.create(
+      {
+        model: request.model,
+        messages: [
+          ...(request.system ? [{ role: 'system' as const, content: request.system }] : []),
+          ...request.messages,
+        ],
+        [lengthField]: request.maxTokens,
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { signal },
+    );
+    for await (const event of stream) {
+      const text = event.choices[0]?.delta?.content;
+      if (text) yield { type: 'text', text };
+      if (event.usage) {
+        yield {
+          type: 'usage',
+          inputTokens: event.usage.prompt_tokens,
+          outputTokens: event.usage.completion_tokens,
+        };
+      }
+    }
+  }
+
+  return {
+    id: 'openai',
+    stream: (request) =>
+      guardUpstream({
+        provider: 'openai',
+        signal: request.signal,
+        idleTimeoutMs: options.timeoutMs,
+        open: (signal) => chunks(request, signal),
+        translateError: (error) => translateSdkError('openai', error, OpenAI),
+      }),
+  };
+}

@@ -1,0 +1,161 @@
+import type { Logger, PrismaClient } from '@gaia/platform';
+import { z } from 'zod';
+import type { UsageEntry, UsageSink } from '../chat/ports.js';
+
+/** What one user spent on one provider and model. */
+export interface UsageTotal {
+  provider: string;
+  model: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costMicroUsd: bigint;
+}
+
+export interface UsageRecorder extends UsageSink {
+  /** Queues an entry in memory; never waits for the database. */
+  record(entry: UsageEntry): void;
+  /** Writes what is queued, one INSERT per batch; on failure the entries stay queued and it rejects. */
+  flush(): Promise<void>;
+  /** Stops the timer and writes what is left. */
+  close(): Promise<void>;
+  /** A user's usage since a time (all of it without one) per provider and model, this replica's queue included. */
+  totals(userId: string, options?: { since?: Date }): Promise<UsageTotal[]>;
+}
+
+export interface UsageRecorderDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  flushIntervalMs?: number;
+  /** Entries per INSERT. */
+  maxBatch?: number;
+  /** Entries kept while the database is unreachable; past this the oldest are dropped. */
+  maxPending?: number;
+  now?: () => Date;
+}
+
+const INT4_MAX = 2_147_483_647;
+// Durations and counts may arrive as fractions (performance.now()); the columns are integers.
+const wholeNumber = z.number().transform(Math.round).pipe(z.int().min(0).max(INT4_MAX));
+
+// One row the database refuses would fail its whole batch on every retry, so such entries are
+// refused on arrival instead.
+const storable = z.object({
+  userId: z.string().min(1).max(255),
+  apiKeyId: z.string().max(64).nullable(),
+  provider: z.string().min(1).max(50),
+  model: z.string().min(1).max(100),
+  operation: z.string().min(1).max(32),
+  inputTokens: wholeNumber,
+  outputTokens: wholeNumber,
+  costMicroUsd: z
+    .bigint()
+    .min(0n)
+    .max(2n ** 63n - 1n),
+  latencyMs: wholeNumber.nullable(),
+  ttftMs: wholeNumber.nullable(),
+  status: z.enum(['ok', 'error', 'aborted']),
+  requestId: z.string().max(128).nullable(),
+});
+type UsageRow = z.output<typeof storable> & { createdAt: Date };
+
+/**
+ * Usage records (one per provider call) written in batches off the request path: entries queue in
+ * memory and a timer flushes them; while the database is down they wait, up to `maxPending`.
+ * @example const usage = createUsageRecorder({ prisma: database.prisma, logger }); usage.record(entry); await usage.close();
+ */
+export function createUsageRecorder({
+  prisma,
+  logger,
+  flushIntervalMs = 1000,
+  maxBatch = 200,
+  maxPending = 50_000,
+  now = () => new Date(),
+}: UsageRecorderDeps): UsageRecorder {
+  let pending: UsageRow[] = [];
+  // Flushes run one after another, in call order; `queued` counts those not yet finished.
+  let flushes: Promise<void> = Promise.resolve();
+  let queued = 0;
+
+  const keepWithinCap = () => {
+    const excess = pending.length - maxPending;
+    if (excess <= 0) return;
+    pending = pending.slice(excess);
+    logger.warn('usage records dropped: the database has been unavailable too long', { dropped: excess });
+  };
+
+  const writePending = async () => {
+    while (pending.length > 0) {
+      const batch = pending.splice(0, maxBatch);
+      try {
+        await prisma.usageRecord.createMany({ data: batch });
+      } catch (error) {
+        pending.unshift(...batch);
+        keepWithinCap();
+        throw error;
+      }
+    }
+  };
+
+  const flush = () => {
+    queued += 1;
+    const run = flushes.then(writePending).finally(() => (queued -= 1));
+    flushes = run.catch(() => undefined);
+    return run;
+  };
+
+  const timer = setInterval(() => {
+    // While a flush waits on a slow database, ticks add nothing: retries stay one at a time.
+    if (queued > 0 || pending.length === 0) return;
+    flush().catch((error: unknown) =>
+      logger.warn('usage records not written yet; will retry', {
+        pending: pending.length,
+        error: String(error),
+      }),
+    );
+  }, flushIntervalMs);
+  timer.unref();
+
+  return {
+    record(entry) {
+      const parsed = storable.safeParse(entry);
+      if (!parsed.success) {
+        logger.warn('usage entry refused', {
+          request_id: entry.requestId,
+          error: z.prettifyError(parsed.error),
+        });
+        return;
+      }
+      pending.push({ ...parsed.data, createdAt: now() });
+      keepWithinCap();
+    },
+
+    flush,
+
+    async close() {
+      clearInterval(timer);
+      await flush().catch((error: unknown) =>
+        logger.error('usage records lost at shutdown', { lost: pending.length, error: String(error) }),
+      );
+    },
+
+    async totals(userId, { since } = {}) {
+      await flush();
+      const groups = await prisma.usageRecord.groupBy({
+        by: ['provider', 'model'],
+        where: { userId, createdAt: since ? { gte: since } : undefined },
+        _count: { _all: true },
+        _sum: { inputTokens: true, outputTokens: true, costMicroUsd: true },
+        orderBy: [{ provider: 'asc' }, { model: 'asc' }],
+      });
+      return groups.map((group) => ({
+        provider: group.provider,
+        model: group.model,
+        requests: group._count._all,
+        inputTokens: group._sum.inputTokens ?? 0,
+        outputTokens: group._sum.outputTokens ?? 0,
+        costMicroUsd: group._sum.costMicroUsd ?? 0n,
+      }));
+    },
+  };
+}
