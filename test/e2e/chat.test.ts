@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { loadAuthConfig, startAuth } from '@gaia/auth';
 import { loadChatConfig, startChat } from '@gaia/chat';
-import { chatMessageCompleted } from '@gaia/contracts';
+import { chatMessageCompleted, chatMessageDelta, chatMessageStarted } from '@gaia/contracts';
 import { startFakeUpstream, type RunningFakeUpstream } from '@gaia/fake-upstream';
 import { loadGatewayConfig, startGateway } from '@gaia/gateway';
 import {
@@ -187,10 +187,18 @@ describe('chat through the gateway', function () {
   });
 
   it('streams /api/v0.2/chat/stream as Gaia events, in order, ending with one [DONE], and publishes chat events', async () => {
-    const completed: unknown[] = [];
-    const subscription = await observer.subscribe(
-      chatMessageCompleted.any,
-      (event) => void completed.push(event),
+    const live: { kind: string; event: Record<string, unknown> }[] = [];
+    const subscriptions = await Promise.all(
+      [
+        ['started', chatMessageStarted],
+        ['delta', chatMessageDelta],
+        ['completed', chatMessageCompleted],
+      ].map(([kind, family]) =>
+        observer.subscribe(
+          (family as typeof chatMessageStarted).any,
+          (event) => void live.push({ kind: kind as string, event }),
+        ),
+      ),
     );
     const response = await post(
       `${gateway()}/api/v0.2/chat/stream`,
@@ -201,15 +209,27 @@ describe('chat through the gateway', function () {
     const events = dataEvents(await response.text());
     expect(events.at(-1)).to.equal('[DONE]');
     expect(events.filter((e) => e === '[DONE]')).to.have.length(1);
-    const types = events.slice(0, -1).map((e) => (JSON.parse(e) as { type: string }).type);
+    const parsed = events.slice(0, -1).map((e) => JSON.parse(e) as { type: string; content?: string });
+    const types = parsed.map((e) => e.type);
     expect(types.slice(0, 3)).to.deep.equal(['start', 'ready', 'model_selection']);
     expect(types.slice(-2)).to.deep.equal(['metadata', 'complete']);
     expect(types.filter((t) => t === 'content')).to.have.length(8);
-    const selection = JSON.parse(events[2]!) as { provider: string; model: string };
-    expect(selection).to.include({ provider: 'anthropic', model: 'claude-3-haiku-20240307' });
-    await within(3000, async () => completed.length > 0);
-    expect(completed[0]).to.include({ status: 'ok', provider: 'anthropic', output_tokens: 8 });
-    await subscription.unsubscribe();
+    expect(parsed[2]).to.include({ provider: 'anthropic', model: 'claude-3-haiku-20240307' });
+
+    await within(3000, async () => live.some((l) => l.kind === 'completed'));
+    const reply = parsed.map((e) => e.content ?? '').join('');
+    const streamedLive = live
+      .filter((l) => l.kind === 'delta')
+      .map((l) => l.event.text as string)
+      .join('');
+    expect(streamedLive, 'delta events carry the whole reply').to.equal(reply);
+    expect(live[0]!.kind).to.equal('started');
+    expect(live.find((l) => l.kind === 'completed')!.event).to.include({
+      status: 'ok',
+      provider: 'anthropic',
+      output_tokens: 8,
+    });
+    for (const subscription of subscriptions) await subscription.unsubscribe();
   });
 
   it('applies the caller’s chosen persona as the system prompt for OpenAI too', async () => {
