@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { createKeyBody, credentialsBody, refreshBody, validateBody } from './auth.js';
+import { anthropicMessagesRequest, chatRequest, openAiChatRequest } from './chat.js';
+import { createPersonaBody, setPersonaBody, updatePersonaBody } from './chat-personas.js';
 
 /** The services the gateway routes to (the gateway answers its own routes). */
 export type ServiceName = 'gateway' | 'auth' | 'chat' | 'asset';
@@ -53,13 +55,18 @@ export const routes: readonly RouteContract[] = [
     ['get', '/api/v0.2/health', 'v0.2 API health', open],
   ]),
   ...group('v0.2 chat', 'chat', [
-    ['post', '/api/v0.2/chat', 'Chat completion (OpenAI-style stream with stream: true)'],
+    [
+      'post',
+      '/api/v0.2/chat',
+      'Chat completion (OpenAI-style stream with stream: true)',
+      { body: chatRequest },
+    ],
     ['get', '/api/v0.2/chat/status', 'Conversation status'],
     ['delete', '/api/v0.2/chat/history', 'Clear chat history'],
     ['post', '/api/v0.2/chat/reload-prompt', 'Re-apply the system prompt'],
   ]),
   ...group('v0.2 streaming', 'chat', [
-    ['post', '/api/v0.2/chat/stream', 'Stream a reply as Gaia SSE events'],
+    ['post', '/api/v0.2/chat/stream', 'Stream a reply as Gaia SSE events', { body: chatRequest }],
     ['post', '/api/v0.2/chat/stream/cache/invalidate', 'Invalidate stream caches'],
     ['get', '/api/v0.2/chat/stream/cache/status', 'Stream cache status'],
     ['get', '/api/v0.2/chat/stream/status', 'Streaming status'],
@@ -106,11 +113,11 @@ export const routes: readonly RouteContract[] = [
   ...group('v0.2 personas', 'chat', [
     ['get', '/api/v0.2/personas', 'List personas'],
     ['get', '/api/v0.2/personas/current', "The caller's current persona"],
-    ['post', '/api/v0.2/personas/set', 'Set the current persona'],
+    ['post', '/api/v0.2/personas/set', 'Set the current persona', { body: setPersonaBody }],
     ['post', '/api/v0.2/personas/initialize-default', 'Create the default persona'],
     ['get', '/api/v0.2/personas/:persona_id', 'Persona detail'],
-    ['post', '/api/v0.2/personas', 'Create a persona'],
-    ['put', '/api/v0.2/personas/:persona_id', 'Update a persona'],
+    ['post', '/api/v0.2/personas', 'Create a persona', { body: createPersonaBody }],
+    ['put', '/api/v0.2/personas/:persona_id', 'Update a persona', { body: updatePersonaBody }],
     ['delete', '/api/v0.2/personas/:persona_id', 'Delete a persona'],
   ]),
   ...group('v0.2 performance', 'chat', [
@@ -122,13 +129,13 @@ export const routes: readonly RouteContract[] = [
     ['delete', '/api/v0.2/performance/reset', 'Reset performance data'],
   ]),
   ...group('v1 chat', 'chat', [
-    ['post', '/api/v1/chat', 'Legacy chat'],
+    ['post', '/api/v1/chat', 'Legacy chat', { body: chatRequest }],
     ['post', '/api/v1/chat/completions', 'Legacy chat, or OpenAI-style with messages', { sdk: 'openai' }],
     ['get', '/api/v1/chat/status', 'Legacy chat status'],
     ['delete', '/api/v1/chat/history', 'Clear legacy chat history'],
     ['post', '/api/v1/chat/reload-prompt', 'Re-apply the system prompt'],
     ['get', '/api/v1/chat/personas', 'List personas (v1)'],
-    ['post', '/api/v1/chat/personas', 'Create a persona (v1)'],
+    ['post', '/api/v1/chat/personas', 'Create a persona (v1)', { body: createPersonaBody }],
   ]),
   ...group('v1 assets', 'asset', [
     ['get', '/api/v1/assets', 'List assets'],
@@ -151,10 +158,10 @@ export const routes: readonly RouteContract[] = [
     ['post', '/api/v1/filesystem/read', 'Read a file in the sandbox'],
   ]),
   ...group('OpenAI compatible', 'chat', [
-    ['post', '/v1/chat/completions', 'OpenAI chat completions', { sdk: 'openai' }],
+    ['post', '/v1/chat/completions', 'OpenAI chat completions', { sdk: 'openai', body: openAiChatRequest }],
     ['get', '/v1/models', 'OpenAI model list', { sdk: 'openai' }],
   ]),
   ...group('Anthropic compatible', 'chat', [
-    ['post', '/v1/messages', 'Anthropic messages', { sdk: 'anthropic' }],
+    ['post', '/v1/messages', 'Anthropic messages', { sdk: 'anthropic', body: anthropicMessagesRequest }],
   ]),
 ];
