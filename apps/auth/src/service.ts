@@ -1,6 +1,7 @@
 import {
   createServiceBase,
   openDatabase,
+  listenOptions,
   runService,
   type RunningService,
   type SharedDeps,
@@ -53,12 +54,9 @@ export async function startAuth(config: AuthConfig, shared: SharedDeps = {}): Pr
     readiness: bootstrap ? { bootstrap_key: bootstrap.check } : {},
   });
   return runService({
-    name: config.SERVICE_NAME,
+    ...listenOptions(config),
     app,
-    host: config.HOST,
-    port: config.PORT,
     logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [...(bootstrap ? [bootstrap.stop] : []), ...closeBus, closeDatabase],
   });
 }

@@ -1,6 +1,7 @@
 import {
   createServiceBase,
   openDatabase,
+  listenOptions,
   runService,
   type RunningService,
   type SharedDeps,
@@ -45,12 +46,9 @@ export async function startChat(config: ChatConfig, shared: SharedDeps = {}): Pr
   const app = createApp({ config, logger, metrics, bus, database, registry, router, usage });
   logger.info('chat providers', { available: [...providers.keys()] });
   return runService({
-    name: config.SERVICE_NAME,
+    ...listenOptions(config),
     app,
-    host: config.HOST,
-    port: config.PORT,
     logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [...closers, () => usage.close(), closeDatabase],
   });
 }

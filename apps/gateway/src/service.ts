@@ -2,6 +2,7 @@ import { authKeyRevoked, routedServices, type RoutedService } from '@gaia/contra
 import {
   createIdentitySigner,
   createServiceBase,
+  listenOptions,
   runService,
   type RunningService,
   type SharedDeps,
@@ -86,12 +87,9 @@ export async function startGateway(config: GatewayConfig, shared: SharedDeps = {
   });
 
   return runService({
-    name: config.SERVICE_NAME,
+    ...listenOptions(config),
     app,
-    host: config.HOST,
-    port: config.PORT,
     logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers: [
       async () => revocations?.unsubscribe(),
       async () => Object.values(proxies).forEach((proxy) => proxy.close()),

@@ -1,5 +1,7 @@
-import type { ContextType } from '@gaia/contracts';
 import type { ChatTurn, ProviderChunk, ProviderId } from '../providers/provider.js';
+import type { SelectionRequest } from '../registry/model-selection.js';
+
+export type { SelectionRequest };
 
 /** What the chat engine needs of its collaborators; the registry, router and stores implement these. */
 
@@ -7,14 +9,6 @@ export interface ModelRef {
   id: string;
   provider: ProviderId;
   pricing: { input_per_million: number; output_per_million: number };
-}
-
-export interface SelectionRequest {
-  model?: string | null | undefined;
-  provider?: string | null | undefined;
-  contextType?: ContextType | null | undefined;
-  requiredCapabilities?: string[] | null | undefined;
-  priority?: string | null | undefined;
 }
 
 export interface Selection<M extends ModelRef = ModelRef> {

@@ -15,6 +15,24 @@ export interface RunningService {
 }
 
 /**
+ * Where and how a service listens, from its config (the kit's http and shutdown blocks).
+ * @example return runService({ ...listenOptions(config), app, logger, closers });
+ */
+export function listenOptions(config: {
+  SERVICE_NAME: string;
+  HOST: string;
+  PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+}) {
+  return {
+    name: config.SERVICE_NAME,
+    host: config.HOST,
+    port: config.PORT,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/**
  * Listens with a service's app; `stop` drains it and then runs `closers` in order (bus, database, ...).
  * @example return runService({ name: 'auth', app, host, port, logger, shutdownTimeoutMs, closers: [bus.close, db.close] });
  */
