@@ -15,10 +15,14 @@ import { createPersonaStore } from './personas/persona-store.js';
 import type { ModelRegistry } from './registry/model-registry.js';
 import type { ModelRouter } from './routing/model-router.js';
 import type { ChatRouteDeps } from './routes/chat-context.js';
+import { filesystemRoutes } from './routes/filesystem.js';
 import { modelRoutes } from './routes/models.js';
+import { performanceRoutes } from './routes/performance.js';
 import { personaRoutes } from './routes/personas.js';
 import { providerRoutes } from './routes/providers.js';
 import { sdkCompatibleRoutes } from './routes/sdk-compatible.js';
+import { streamModelRoutes } from './routes/stream-models.js';
+import { usageRoutes } from './routes/usage.js';
 import { v02ChatRoutes } from './routes/v02-chat.js';
 import { v02StreamingRoutes } from './routes/v02-streaming.js';
 import { v1ChatRoutes } from './routes/v1-chat.js';
@@ -32,6 +36,10 @@ export interface ChatDeps {
     | 'INTERNAL_AUTH_SECRET'
     | 'DEFAULT_MAX_TOKENS'
     | 'KEEPALIVE_INTERVAL_MS'
+    | 'FILESYSTEM_ROOT'
+    | 'FILESYSTEM_MAX_READ_BYTES'
+    | 'USAGE_MONTHLY_BUDGET_USD'
+    | 'USAGE_MONTHLY_REQUEST_LIMIT'
   >;
   logger: Logger;
   metrics: HttpMetrics;
@@ -81,6 +89,10 @@ export function createApp(deps: ChatDeps): Express {
       providerRoutes(app, { registry });
       modelRoutes(app, { registry });
       personaRoutes(app, { personas });
+      usageRoutes(app, { usage, registry, config });
+      performanceRoutes(app, { registry, metricsRegistry: metrics.registry });
+      streamModelRoutes(app, { registry, metricsRegistry: metrics.registry });
+      filesystemRoutes(app, { root: config.FILESYSTEM_ROOT, maxReadBytes: config.FILESYSTEM_MAX_READ_BYTES });
     },
   });
 }

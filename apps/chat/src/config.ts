@@ -56,6 +56,23 @@ export const chatConfigSchema = z.object({
     .string()
     .default('.data/files')
     .describe('Folder the v1 filesystem routes may read (sandboxed)'),
+  FILESYSTEM_MAX_READ_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1_048_576)
+    .describe('Largest file POST /api/v1/filesystem/read returns; larger ones get 413'),
+  USAGE_MONTHLY_BUDGET_USD: z.coerce
+    .number()
+    .positive()
+    .default(100)
+    .describe('Monthly spending budget per user that the usage routes report against (warning above 80 %)'),
+  USAGE_MONTHLY_REQUEST_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('Monthly requests per user and provider that /api/v0.2/usage/limits reports against'),
 });
 export type ChatConfig = z.infer<typeof chatConfigSchema>;
 

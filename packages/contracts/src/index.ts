@@ -5,3 +5,4 @@ export * from './auth.js';
 export * from './routes.js';
 export * from './chat.js';
 export * from './chat-personas.js';
+export * from './chat-usage.js';

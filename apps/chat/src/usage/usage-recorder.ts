@@ -12,6 +12,22 @@ export interface UsageTotal {
   costMicroUsd: bigint;
 }
 
+/** What a user's records add up to for one provider and operation. */
+export interface UsageGroup {
+  provider: string;
+  operation: string;
+  requests: number;
+  /** Input and output tokens together. */
+  tokens: number;
+  costMicroUsd: bigint;
+}
+
+/** From `since` (inclusive) to `until` (exclusive). */
+export interface UsageRange {
+  since: Date;
+  until: Date;
+}
+
 export interface UsageRecorder extends UsageSink {
   /** Queues an entry in memory; never waits for the database. */
   record(entry: UsageEntry): void;
@@ -21,6 +37,12 @@ export interface UsageRecorder extends UsageSink {
   close(): Promise<void>;
   /** A user's usage since a time (all of it without one) per provider and model, this replica's queue included. */
   totals(userId: string, options?: { since?: Date }): Promise<UsageTotal[]>;
+  /** A user's usage in a range per provider and operation, this replica's queue included. */
+  summary(userId: string, range: UsageRange): Promise<UsageGroup[]>;
+  /** The same per UTC day (`YYYY-MM-DD`), oldest first. */
+  daily(userId: string, range: UsageRange): Promise<(UsageGroup & { day: string })[]>;
+  /** Stores one entry now, outside the batches, for callers that answer with its id and time. */
+  log(entry: UsageEntry): Promise<{ id: string; createdAt: Date }>;
 }
 
 export interface UsageRecorderDeps {
@@ -156,6 +178,49 @@ export function createUsageRecorder({
         outputTokens: group._sum.outputTokens ?? 0,
         costMicroUsd: group._sum.costMicroUsd ?? 0n,
       }));
+    },
+
+    async summary(userId, { since, until }) {
+      await flush();
+      const groups = await prisma.usageRecord.groupBy({
+        by: ['provider', 'operation'],
+        where: { userId, createdAt: { gte: since, lt: until } },
+        _count: { _all: true },
+        _sum: { inputTokens: true, outputTokens: true, costMicroUsd: true },
+        orderBy: [{ provider: 'asc' }, { operation: 'asc' }],
+      });
+      return groups.map((group) => ({
+        provider: group.provider,
+        operation: group.operation,
+        requests: group._count._all,
+        tokens: (group._sum.inputTokens ?? 0) + (group._sum.outputTokens ?? 0),
+        costMicroUsd: group._sum.costMicroUsd ?? 0n,
+      }));
+    },
+
+    async daily(userId, { since, until }) {
+      await flush();
+      // groupBy cannot group by a computed day, hence SQL; the (user_id, created_at) index serves it.
+      const rows = await prisma.$queryRaw<
+        { day: string; provider: string; operation: string; requests: number; tokens: bigint; cost: bigint }[]
+      >`
+        SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, provider, operation,
+               count(*)::int AS requests,
+               sum(input_tokens::bigint + output_tokens)::bigint AS tokens,
+               sum(cost_micro_usd)::bigint AS cost
+        FROM usage_records
+        WHERE user_id = ${userId} AND created_at >= ${since} AND created_at < ${until}
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3`;
+      return rows.map(({ tokens, cost, ...row }) => ({ ...row, tokens: Number(tokens), costMicroUsd: cost }));
+    },
+
+    async log(entry) {
+      const data = storable.parse(entry);
+      return prisma.usageRecord.create({
+        data: { ...data, createdAt: now() },
+        select: { id: true, createdAt: true },
+      });
     },
   };
 }
