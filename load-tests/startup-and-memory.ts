@@ -48,20 +48,31 @@ const common = {
   SUPABASE_JWT_SECRET: secret(),
 };
 const rows = [];
-const [authPort, gatewayPort] = [await freePort(), await freePort()];
+const [authPort, chatPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
 const auth = await measure(
   'auth (dist)',
   ['apps/auth/dist/main.js'],
   { ...common, PORT: String(authPort) },
   `http://127.0.0.1:${authPort}/ready`,
 );
+const chat = await measure(
+  'chat (dist)',
+  ['apps/chat/dist/main.js'],
+  { ...common, PORT: String(chatPort) },
+  `http://127.0.0.1:${chatPort}/ready`,
+);
 const gateway = await measure(
   'gateway (dist)',
   ['apps/gateway/dist/main.js'],
-  { ...common, PORT: String(gatewayPort), AUTH_SERVICE_URL: `http://127.0.0.1:${authPort}` },
+  {
+    ...common,
+    PORT: String(gatewayPort),
+    AUTH_SERVICE_URL: `http://127.0.0.1:${authPort}`,
+    CHAT_SERVICE_URL: `http://127.0.0.1:${chatPort}`,
+  },
   `http://127.0.0.1:${gatewayPort}/ready`,
 );
-rows.push(auth, gateway);
+rows.push(auth, chat, gateway);
 for (const { child } of rows) child.kill('SIGTERM');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gaia-measure-'));
