@@ -412,6 +412,7 @@ async function streamLevel(lanes: readonly Lane[], concurrency: number): Promise
 
 async function main(): Promise<Results> {
   const loadBefore = loadavg();
+  const cpuBefore = cpuTicks();
   log(`starting fake upstream, auth, chat, gateway (${mode}) and Portkey; logs in ${work}`);
   const { fake, lanes, systemLane, inspectPorts } = await startEverything();
   log('all ready; sanity check of every lane');
@@ -482,11 +483,22 @@ async function main(): Promise<Results> {
   }
   for (const { profiler } of profilers) profiler.close();
   results.meta.loadAfter = loadavg();
+  const cpuAfter = cpuTicks();
+  results.meta.stealShare =
+    (cpuAfter.steal - cpuBefore.steal) / Math.max(1, cpuAfter.total - cpuBefore.total);
   const generator = process.cpuUsage();
   results.meta.settings.push(
     `The load generator used ${((generator.user + generator.system) / 1000 / (performance.now() - startedAt)).toFixed(2)} cores on average.`,
   );
   return results;
+}
+
+/** Machine-wide CPU ticks from /proc/stat: all of them, and those stolen by the hypervisor. */
+function cpuTicks(): { total: number; steal: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+  const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  return { total, steal: fields[7] ?? 0 };
 }
 
 function portkeyVersion(): string {

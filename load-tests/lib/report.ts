@@ -17,6 +17,8 @@ export interface RunMeta {
   memoryGiB: number;
   loadBefore: number[];
   loadAfter: number[];
+  /** Share of CPU time the hypervisor gave to others during the run (/proc/stat steal). */
+  stealShare?: number;
   portkey: string;
   seconds: number;
   settings: string[];
@@ -211,6 +213,20 @@ function streamSection(results: Results, paceMs: number, tokens: number): string
       );
     }
   }
+  const noisy = streams.filter(
+    ({ byLane: { direct } }) => direct && (direct.stalls > 0 || direct.failed > 0),
+  );
+  if (noisy.length) {
+    const where = noisy
+      .map((level) => `${level.concurrency} (${level.byLane.direct!.stalls} stalls)`)
+      .join(', ');
+    lines.push(
+      '',
+      `**The direct baseline itself stalled at ${where} streams:** the fake and the load generator missed ` +
+        'the 20 ms pacing there (the VM paused or the 2 cores were saturated), so the "added" values at ' +
+        'those levels are noisy and partly the machine, not the gateways.',
+    );
+  }
   for (const level of streams) {
     for (const [key, step] of Object.entries(level.byLane)) {
       if (step.firstError)
@@ -336,7 +352,9 @@ export function renderResults(results: Results, stream: { paceMs: number; tokens
     '```',
     '',
     `Machine: ${meta.cpus} × ${meta.cpuModel}, ${meta.memoryGiB.toFixed(1)} GiB, shared with other work;`,
-    `load average before ${load(meta.loadBefore)}, after ${load(meta.loadAfter)}. Node ${meta.node};`,
+    `load average before ${load(meta.loadBefore)}, after ${load(meta.loadAfter)}` +
+      (meta.stealShare === undefined ? '' : `, CPU steal ${(meta.stealShare * 100).toFixed(1)} %`) +
+      `. Node ${meta.node};`,
     `Gaia services ${meta.mode}; Portkey ${meta.portkey}. ${meta.settings.join(' ')}`,
     '',
     ...latencySection(results),
