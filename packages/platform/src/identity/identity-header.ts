@@ -1,5 +1,6 @@
 import { IDENTITY_HEADER, identity as identitySchema, type Identity } from '@gaia/contracts';
 import type { RequestHandler } from 'express';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { UnauthorizedError } from '../http/errors.js';
 
@@ -40,11 +41,23 @@ export function createIdentitySigner(secret: string, now: () => number = Date.no
   };
 }
 
+// Given a string, jsonwebtoken first tries to parse it as a public key (and fails) on every call.
+const secretKeys = new Map<string, KeyObject>();
+const secretKey = (secret: string) => {
+  let key = secretKeys.get(secret);
+  if (!key) secretKeys.set(secret, (key = createSecretKey(Buffer.from(secret))));
+  return key;
+};
+
 /** Verifies an identity header value; undefined when missing, forged or expired. */
 export function verifyIdentity(secret: string, token: string | undefined): Identity | undefined {
   if (!token) return undefined;
   try {
-    const claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+    const claims = jwt.verify(token, secretKey(secret), {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
     const parsed = identitySchema.safeParse((claims as { gaia?: unknown }).gaia);
     return parsed.success ? parsed.data : undefined;
   } catch {
