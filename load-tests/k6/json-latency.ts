@@ -12,14 +12,8 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
+import { env, targets } from './targets.ts';
 
-interface Target {
-  name: string;
-  url: string;
-  headers: Record<string, string>;
-}
-
-const env = (name: string, fallback = ''): string => __ENV[name] ?? fallback;
 const LATENCY_DURATION = env('LATENCY_DURATION', '1m');
 const MAX_RATE = Number(env('MAX_RATE', '2000'));
 const RAMP = env('RAMP', '3m');
@@ -60,41 +54,6 @@ export const options: Options = {
   },
   summaryTrendStats: ['p(50)', 'p(90)', 'p(99)', 'max', 'count'],
 };
-
-function targets(): Target[] {
-  const gaia = env('GAIA_URL');
-  if (!gaia) throw new Error('set GAIA_URL (the Gaia gateway base URL) and GAIA_API_KEY');
-  const providerKey = env('PROVIDER_KEY', 'sk-k6');
-  const list: Target[] = [
-    {
-      name: 'gaia',
-      url: `${gaia}/v1/chat/completions`,
-      headers: { authorization: `Bearer ${env('GAIA_API_KEY')}` },
-    },
-  ];
-  const direct = env('DIRECT_URL');
-  if (direct) {
-    list.push({
-      name: 'direct',
-      url: `${direct}/v1/chat/completions`,
-      headers: { authorization: `Bearer ${providerKey}` },
-    });
-  }
-  const portkey = env('PORTKEY_URL');
-  const portkeyProvider = env('PORTKEY_PROVIDER_URL', direct ? `${direct}/v1` : '');
-  if (portkey && portkeyProvider) {
-    list.push({
-      name: 'portkey',
-      url: `${portkey}/v1/chat/completions`,
-      headers: {
-        authorization: `Bearer ${providerKey}`,
-        'x-portkey-provider': 'openai',
-        'x-portkey-custom-host': portkeyProvider,
-      },
-    });
-  }
-  return list;
-}
 
 const TARGETS = targets();
 const BODY = JSON.stringify({
