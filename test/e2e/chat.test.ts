@@ -321,6 +321,36 @@ describe('chat through the gateway', function () {
     expect(health.circuit_state).to.equal('open');
   });
 
+  it('drops cached persona prompts on every chat replica when a persona is picked, edited or deleted', async () => {
+    const other = await startGatewayFor(await startChatReplica());
+    const systemSentVia = async (url: string) => {
+      const reply = await post(`${url}/api/v0.2/chat`, { message: 'Hi', provider: 'openai' }, keyHeaders());
+      expect(reply.status).to.equal(200);
+      return openAiUpstream.state.openai.requests.at(-1)!.system;
+    };
+    const created = await post(
+      `${gateway()}/api/v0.2/personas`,
+      { name: `Owl ${Date.now()}`, description: 'Wise', system_prompt: 'Hoo. You are an owl.' },
+      keyHeaders(),
+    );
+    const owl = (await json(created)).persona;
+    expect(await systemSentVia(other.url)).to.not.equal('Hoo. You are an owl.');
+
+    await post(`${gateway()}/api/v0.2/personas/set`, { persona_id: owl.id }, keyHeaders());
+    await within(2000, async () => (await systemSentVia(other.url)) === 'Hoo. You are an owl.');
+
+    await fetch(`${gateway()}/api/v0.2/personas/${owl.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...keyHeaders() },
+      body: JSON.stringify({ system_prompt: 'Hoo hoo. You are a wiser owl.' }),
+    });
+    await within(2000, async () => (await systemSentVia(other.url)) === 'Hoo hoo. You are a wiser owl.');
+
+    await fetch(`${gateway()}/api/v0.2/personas/${owl.id}`, { method: 'DELETE', headers: keyHeaders() });
+    // The pick now names a deleted persona, so the user is back with Mu.
+    await within(2000, async () => (await systemSentVia(other.url))!.startsWith('You are Mu'));
+  });
+
   it('keeps history in PostgreSQL: shared by two chat replicas and surviving a restart', async () => {
     const second = await startGatewayFor(await startChatReplica());
     await fetch(`${gateway()}/api/v1/chat/history`, { method: 'DELETE', headers: keyHeaders() });

@@ -11,7 +11,7 @@ import { createChatEngine } from './chat/chat-engine.js';
 import { createChatMetrics } from './chat/chat-metrics.js';
 import type { ChatConfig } from './config.js';
 import { createConversationStore } from './conversations/conversation-store.js';
-import { createPersonaStore } from './personas/persona-store.js';
+import type { PersonaStore } from './personas/persona-store.js';
 import type { ModelRegistry } from './registry/model-registry.js';
 import type { ModelRouter } from './routing/model-router.js';
 import type { ChatRouteDeps } from './routes/chat-context.js';
@@ -48,15 +48,15 @@ export interface ChatDeps {
   registry: ModelRegistry;
   router: ModelRouter;
   usage: UsageRecorder;
+  personas: PersonaStore;
 }
 
 /**
  * The chat service's Express app: every route behind the gateway's identity header.
- * @example const app = createApp({ config, logger, metrics, bus, database, registry, router, usage });
+ * @example const app = createApp({ config, logger, metrics, bus, database, registry, router, usage, personas });
  */
 export function createApp(deps: ChatDeps): Express {
-  const { config, logger, metrics, bus, database, registry, router, usage } = deps;
-  const personas = createPersonaStore(database.prisma);
+  const { config, logger, metrics, bus, database, registry, router, usage, personas } = deps;
   const history = createConversationStore(database.prisma);
   const engine = createChatEngine({
     selector: registry,

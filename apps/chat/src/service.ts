@@ -8,6 +8,8 @@ import {
 } from '@gaia/platform';
 import { createApp } from './app.js';
 import type { ChatConfig } from './config.js';
+import { cacheSystemPrompts } from './personas/cached-system-prompts.js';
+import { createPersonaStore } from './personas/persona-store.js';
 import { createProviders } from './providers/index.js';
 import { loadModelCatalog } from './registry/model-catalog.js';
 import { createModelRegistry } from './registry/model-registry.js';
@@ -43,7 +45,11 @@ export async function startChat(config: ChatConfig, shared: SharedDeps = {}): Pr
     prisma: database.prisma,
     logger: logger.child({ component: 'usage' }),
   });
-  const app = createApp({ config, logger, metrics, bus, database, registry, router, usage });
+  const personas = await cacheSystemPrompts(createPersonaStore(database.prisma), {
+    bus,
+    logger: logger.child({ component: 'personas' }),
+  });
+  const app = createApp({ config, logger, metrics, bus, database, registry, router, usage, personas });
   logger.info('chat providers', { available: [...providers.keys()] });
   return runService({
     ...listenOptions(config),

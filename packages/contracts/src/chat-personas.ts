@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineEvent } from './event.js';
 
 /** Free-form flags of a persona (`{"cheerful": true}`); any JSON values. */
 const traits = z.record(z.string(), z.json());
@@ -81,3 +82,13 @@ export const personaDeleted = z.object({
   persona_id: z.string(),
 });
 export type PersonaDeleted = z.infer<typeof personaDeleted>;
+
+/**
+ * `gaia.personas.changed`: a change that can alter system prompts. `user_id` names the one user who
+ * picked another persona; null means any user's (a persona was edited, deleted or restored). Every
+ * chat replica drops the cached prompts it covers.
+ */
+export const personasChanged = defineEvent(
+  'gaia.personas.changed',
+  z.object({ user_id: z.string().nullable(), timestamp: z.iso.datetime({ offset: true }) }),
+);

@@ -1,0 +1,80 @@
+import { personasChanged } from '@gaia/contracts';
+import type { Bus, Logger } from '@gaia/platform';
+import type { PersonaStore } from './persona-store.js';
+
+export interface CachedSystemPromptsOptions {
+  bus: Bus;
+  logger: Logger;
+  /** How long a prompt is trusted without an event: the bound on staleness while the bus is down. */
+  ttlMs?: number;
+  /** Users kept, oldest dropped first. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  prompt: Promise<string>;
+  expiresAt: number;
+}
+
+/**
+ * The persona store with each user's system prompt kept in memory, so a chat request costs no
+ * database round trip for it. Every change that can alter a prompt drops the affected entries here at
+ * once and, through `gaia.personas.changed`, on every other replica; concurrent misses for one user
+ * share a single lookup.
+ * @example const personas = await cacheSystemPrompts(createPersonaStore(prisma), { bus, logger });
+ */
+export async function cacheSystemPrompts(
+  store: PersonaStore,
+  { bus, logger, ttlMs = 60_000, maxEntries = 10_000, now = Date.now }: CachedSystemPromptsOptions,
+): Promise<PersonaStore> {
+  const prompts = new Map<string, Entry>();
+  const forget = (userId: string | null) => {
+    if (userId === null) prompts.clear();
+    else prompts.delete(userId);
+  };
+  await bus.subscribe(personasChanged, (event) => forget(event.user_id));
+
+  const changed = async (userId: string | null) => {
+    forget(userId);
+    await bus
+      .publish(personasChanged, { user_id: userId, timestamp: new Date().toISOString() })
+      .catch((error: unknown) => logger.warn('persona change not published', { error: String(error) }));
+  };
+
+  const systemPromptFor = (userId: string): Promise<string> => {
+    const cached = prompts.get(userId);
+    if (cached && cached.expiresAt > now()) return cached.prompt;
+    if (prompts.size >= maxEntries) prompts.delete(prompts.keys().next().value!);
+    const entry = { prompt: store.systemPromptFor(userId), expiresAt: now() + ttlMs };
+    prompts.set(userId, entry);
+    entry.prompt.catch(() => {
+      if (prompts.get(userId) === entry) prompts.delete(userId);
+    });
+    return entry.prompt;
+  };
+
+  return {
+    ...store,
+    systemPromptFor,
+    async update(id, changes) {
+      const persona = await store.update(id, changes);
+      await changed(null);
+      return persona;
+    },
+    async delete(id) {
+      await store.delete(id);
+      await changed(null);
+    },
+    async setCurrent(userId, personaId) {
+      const persona = await store.setCurrent(userId, personaId);
+      await changed(userId);
+      return persona;
+    },
+    async initializeDefault() {
+      const result = await store.initializeDefault();
+      if (result.wasCreated) await changed(null);
+      return result;
+    },
+  };
+}
