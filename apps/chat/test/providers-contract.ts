@@ -187,6 +187,18 @@ export function providerContract(subject: ProviderContractSubject): void {
       expect(sent?.body.max_tokens).to.equal(5);
     });
 
+    it('asks for one unstreamed response when only the whole reply is needed', async () => {
+      const streamed = textOf(await collect(provider.stream(request())));
+      const chunks = await collect(provider.stream(request({ stream: false })));
+      expect(recorded().map((sent) => sent.stream)).to.deep.equal([true, false]);
+      expect(chunks.map((chunk) => chunk.type)).to.deep.equal(['text', 'usage']);
+      expect(textOf(chunks)).to.equal(streamed);
+      const usage = chunks[1];
+      if (usage?.type !== 'usage') return;
+      expect(usage.inputTokens).to.be.greaterThan(0);
+      expect(usage.outputTokens).to.equal(12);
+    });
+
     it('cancels the upstream request when aborted mid-stream (the fake sees the client go)', async () => {
       Object.assign(fake!.state.knobs, { gapMs: 20, tokens: 200 });
       const controller = new AbortController();

@@ -75,13 +75,10 @@ describe('usage recorder', () => {
   it('records without touching the database, then writes one INSERT per batch on flush', async () => {
     const batches: number[] = [];
     const counting = {
-      usageRecord: {
-        createMany: (args: { data: unknown[] }) => {
-          batches.push(args.data.length);
-          return db.prisma.usageRecord.createMany(
-            args as Parameters<PrismaClient['usageRecord']['createMany']>[0],
-          );
-        },
+      // The batch is one INSERT of column arrays; the first array holds a user id per row.
+      $executeRaw: (sql: TemplateStringsArray, ...columns: unknown[][]) => {
+        batches.push(columns[0]!.length);
+        return db.prisma.$executeRaw(sql, ...columns);
       },
     } as unknown as PrismaClient;
     const usage = recorder({ prisma: counting, maxBatch: 3 });

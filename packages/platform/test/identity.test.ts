@@ -79,4 +79,18 @@ describe('identity header', () => {
       service: 'gateway',
     });
   });
+
+  it('stops accepting a remembered token once it expires', async () => {
+    const token = jwt.sign({ gaia: { auth_type: 'anonymous' } }, secret, {
+      issuer: 'gaia-gateway',
+      audience: 'gaia-internal',
+      expiresIn: 1,
+    });
+    const me = () => fetch(`${service.url}/me`, { headers: { [IDENTITY_HEADER]: token } });
+    expect((await me()).status).to.equal(200);
+    expect((await me()).status).to.equal(200);
+    const { exp } = jwt.decode(token) as { exp: number };
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    expect((await me()).status).to.equal(401);
+  });
 });

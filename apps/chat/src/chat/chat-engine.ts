@@ -68,6 +68,18 @@ export interface ChatEngineDeps<M extends ModelRef> {
 
 const HISTORY_LIMIT = 50;
 
+/** Runs a reply to the end; returns the result and the selection's reasoning. */
+async function collectReply(
+  events: AsyncIterable<ChatEvent>,
+): Promise<{ result: ChatResult; reasoning: string }> {
+  let reasoning = '';
+  for await (const event of events) {
+    if (event.type === 'model') reasoning = event.reasoning;
+    if (event.type === 'done') return { result: event.result, reasoning };
+  }
+  throw new Error('reply ended without a result');
+}
+
 /** Subject-safe, stable id of a caller's conversation in one channel (live listeners subscribe to it). */
 export function conversationKey(userId: string, channel: Channel | null, requestId: string): string {
   if (!channel) return `req-${createHash('sha256').update(requestId).digest('hex').slice(0, 24)}`;
@@ -84,7 +96,7 @@ export function createChatEngine<M extends ModelRef>(deps: ChatEngineDeps<M>) {
   const { selector, router, personas, history, usage, bus, metrics, logger } = deps;
   const deltaIntervalMs = deps.deltaIntervalMs ?? 100;
 
-  async function* stream(run: ChatRun): AsyncGenerator<ChatEvent<M>> {
+  async function* events(run: ChatRun, streamed: boolean): AsyncGenerator<ChatEvent<M>> {
     const started = performance.now();
     const { caller, channel } = run;
     const selection = selector.select(run.selection);
@@ -136,6 +148,7 @@ export function createChatEngine<M extends ModelRef>(deps: ChatEngineDeps<M>) {
         temperature: run.temperature,
         signal: run.signal,
         enableFallback: run.enableFallback,
+        stream: streamed,
       })) {
         if (event.type === 'model') {
           fallbackUsed ||= model !== undefined || event.fallbackFrom !== undefined;
@@ -228,7 +241,12 @@ export function createChatEngine<M extends ModelRef>(deps: ChatEngineDeps<M>) {
     };
   }
 
-  return { stream };
+  return {
+    /** The reply as it is produced, for streaming answers. */
+    stream: (run: ChatRun) => events(run, true),
+    /** The whole reply and the selection's reasoning, for JSON answers; the provider may skip streaming. */
+    reply: (run: ChatRun) => collectReply(events(run, false)),
+  };
 }
 
 export type ChatEngine<M extends ModelRef = ModelRef> = ReturnType<typeof createChatEngine<M>>;

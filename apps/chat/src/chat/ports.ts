@@ -34,6 +34,8 @@ export interface ModelStreamer<M extends ModelRef = ModelRef> {
     temperature?: number | undefined;
     signal: AbortSignal;
     enableFallback?: boolean;
+    /** False when only the whole reply is needed (the provider may skip streaming). */
+    stream?: boolean;
   }): AsyncGenerator<RouterEvent<M>>;
 }
 

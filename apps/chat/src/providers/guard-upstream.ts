@@ -40,6 +40,7 @@ export async function* guardUpstream(options: GuardUpstreamOptions): AsyncGenera
       cause,
     });
   };
+  let finished = false;
   try {
     arm();
     for await (const chunk of options.open(attempt.signal)) {
@@ -47,13 +48,15 @@ export async function* guardUpstream(options: GuardUpstreamOptions): AsyncGenera
       yield chunk;
       arm();
     }
+    finished = true;
   } catch (error) {
     throw interruption(error) ?? options.translateError(error);
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', cancel);
-    // Cancels the upstream request when the consumer stopped reading early.
-    attempt.abort();
+    // Cancels the upstream request when the consumer stopped reading early (an abort costs a
+    // DOMException, so not after a complete reply).
+    if (!finished) attempt.abort();
   }
   // The SDKs end a stream quietly when its signal aborts; that must not look like a complete reply.
   const reason = interruption();

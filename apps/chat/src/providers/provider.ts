@@ -18,6 +18,11 @@ export interface ProviderRequest {
   temperature?: number | undefined;
   /** Aborted when the client goes away: the adapter must cancel the upstream request. */
   signal: AbortSignal;
+  /**
+   * False when the caller needs only the whole reply: the adapter may then ask for one unstreamed
+   * response and yield it as a single text chunk (far less work per reply). Default true.
+   */
+  stream?: boolean | undefined;
 }
 
 /** What a provider stream yields: text deltas as they arrive, and token usage once known. */

@@ -2,7 +2,6 @@ import { anthropicMessagesRequest, openAiChatRequest, type OpenAiChatRequest } f
 import { anthropicErrorBody, openAiErrorBody, parseInput, useErrorShape } from '@gaia/platform';
 import type { IRouter, Request, Response } from 'express';
 import type { ChatCaller } from '../chat/chat-engine.js';
-import { collectReply } from '../chat/collect-reply.js';
 import { fromAnthropicMessages, fromOpenAiMessages } from '../chat/sdk-messages.js';
 import { anthropicMessage, writeAnthropicEvents } from '../formats/anthropic-format.js';
 import { completionIdentity, openAiCompletion, writeOpenAiChunks } from '../formats/openai-format.js';
@@ -42,7 +41,7 @@ export async function answerOpenAi(
     });
     return;
   }
-  const { result } = await collectReply(deps.engine.stream(run)).catch((error: unknown) => {
+  const { result } = await deps.engine.reply(run).catch((error: unknown) => {
     throw asHttpError(error);
   });
   res.json(openAiCompletion(result, completionIdentity()));
@@ -82,7 +81,7 @@ export function sdkCompatibleRoutes(router: IRouter, deps: ChatRouteDeps): void 
       );
       return;
     }
-    const { result } = await collectReply(deps.engine.stream(run)).catch((error: unknown) => {
+    const { result } = await deps.engine.reply(run).catch((error: unknown) => {
       throw asHttpError(error);
     });
     res.json(anthropicMessage(result));

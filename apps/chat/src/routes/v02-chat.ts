@@ -1,7 +1,6 @@
 import { chatRequest } from '@gaia/contracts';
 import { parseInput } from '@gaia/platform';
 import type { IRouter } from 'express';
-import { collectReply } from '../chat/collect-reply.js';
 import { asHttpError } from '../formats/provider-failure.js';
 import { writeOpenAiChunks } from '../formats/openai-format.js';
 import { openSse } from '../streaming/sse.js';
@@ -25,7 +24,7 @@ export function v02ChatRoutes(router: IRouter, deps: ChatRouteDeps): void {
       });
       return;
     }
-    const { result, reasoning } = await collectReply(deps.engine.stream(run)).catch((error: unknown) => {
+    const { result, reasoning } = await deps.engine.reply(run).catch((error: unknown) => {
       throw asHttpError(error);
     });
     res.json({

@@ -1,7 +1,6 @@
 import { chatRequest, openAiChatRequest } from '@gaia/contracts';
 import { openAiErrorBody, parseInput, useErrorShape } from '@gaia/platform';
 import type { IRouter, Request, Response } from 'express';
-import { collectReply } from '../chat/collect-reply.js';
 import { asHttpError } from '../formats/provider-failure.js';
 import { chatCaller, clientGone } from './caller.js';
 import { runFor, type ChatRouteDeps } from './chat-context.js';
@@ -11,7 +10,7 @@ import { answerOpenAi } from './sdk-compatible.js';
 async function answerLegacy(req: Request, res: Response, deps: ChatRouteDeps) {
   const body = parseInput(chatRequest, req.body);
   const run = runFor(body, chatCaller(res), 'v1', clientGone(req, res), deps.defaultMaxTokens);
-  const { result } = await collectReply(deps.engine.stream(run)).catch((error: unknown) => {
+  const { result } = await deps.engine.reply(run).catch((error: unknown) => {
     throw asHttpError(error);
   });
   res.json({

@@ -31,6 +31,8 @@ export interface RouterStreamRequest {
   signal: AbortSignal;
   /** Try `selection.fallbacks` when the primary fails; default true. */
   enableFallback?: boolean | undefined;
+  /** See ProviderRequest.stream. */
+  stream?: boolean | undefined;
 }
 
 export interface ModelRouterOptions {
@@ -97,6 +99,7 @@ export function createModelRouter(options: ModelRouterOptions) {
         maxTokens: Math.min(request.maxTokens, model.max_output_tokens),
         temperature: request.temperature,
         signal,
+        stream: request.stream,
       });
       for await (const chunk of chunks) {
         if (chunk.type === 'text' && chunk.text) {

@@ -82,6 +82,25 @@ const storable = z.object({
 type UsageRow = z.output<typeof storable> & { createdAt: Date };
 
 /**
+ * One INSERT of column arrays: a parameter per column, whatever the batch size. Prisma's createMany
+ * compiles a parameter per value and costs ~0.2 ms of CPU per row, more than the chat request itself.
+ */
+function insertBatch(prisma: PrismaClient, rows: UsageRow[]) {
+  const column = <T>(pick: (row: UsageRow) => T) => rows.map(pick);
+  return prisma.$executeRaw`
+    INSERT INTO usage_records (user_id, api_key_id, provider, model, operation, input_tokens, output_tokens,
+      cost_micro_usd, latency_ms, ttft_ms, status, request_id, created_at)
+    SELECT * FROM unnest(
+      ${column((r) => r.userId)}::varchar[], ${column((r) => r.apiKeyId)}::varchar[],
+      ${column((r) => r.provider)}::varchar[], ${column((r) => r.model)}::varchar[],
+      ${column((r) => r.operation)}::varchar[], ${column((r) => r.inputTokens)}::int[],
+      ${column((r) => r.outputTokens)}::int[], ${column((r) => r.costMicroUsd.toString())}::bigint[],
+      ${column((r) => r.latencyMs)}::int[], ${column((r) => r.ttftMs)}::int[],
+      ${column((r) => r.status)}::varchar[], ${column((r) => r.requestId)}::varchar[],
+      ${column((r) => r.createdAt.toISOString())}::timestamptz[])`;
+}
+
+/**
  * Usage records (one per provider call) written in batches off the request path: entries queue in
  * memory and a timer flushes them; while the database is down they wait, up to `maxPending`.
  * @example const usage = createUsageRecorder({ prisma: database.prisma, logger }); usage.record(entry); await usage.close();
@@ -110,7 +129,7 @@ export function createUsageRecorder({
     while (pending.length > 0) {
       const batch = pending.splice(0, maxBatch);
       try {
-        await prisma.usageRecord.createMany({ data: batch });
+        await insertBatch(prisma, batch);
       } catch (error) {
         pending.unshift(...batch);
         keepWithinCap();

@@ -49,30 +49,51 @@ const secretKey = (secret: string) => {
   return key;
 };
 
-/** Verifies an identity header value; undefined when missing, forged or expired. */
-export function verifyIdentity(secret: string, token: string | undefined): Identity | undefined {
-  if (!token) return undefined;
+interface VerifiedIdentity {
+  identity: Identity;
+  /** When the token expires, in milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+function verifyToken(secret: string, token: string): VerifiedIdentity | undefined {
   try {
     const claims = jwt.verify(token, secretKey(secret), {
       algorithms: ['HS256'],
       issuer: ISSUER,
       audience: AUDIENCE,
-    });
-    const parsed = identitySchema.safeParse((claims as { gaia?: unknown }).gaia);
-    return parsed.success ? parsed.data : undefined;
+    }) as { gaia?: unknown; exp?: number };
+    const parsed = identitySchema.safeParse(claims.gaia);
+    return parsed.success ? { identity: parsed.data, expiresAt: (claims.exp ?? 0) * 1000 } : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Verifies an identity header value; undefined when missing, forged or expired. */
+export function verifyIdentity(secret: string, token: string | undefined): Identity | undefined {
+  return token ? verifyToken(secret, token)?.identity : undefined;
+}
+
 /**
  * Services accept only requests that carry the gateway's signed identity, so a pod reached directly
- * cannot bypass authentication. Sets `res.locals.identity`.
+ * cannot bypass authentication. Sets `res.locals.identity`. The gateway reuses a token for many
+ * requests, so a verified token is remembered until it expires instead of being checked again.
  * @example app.use('/api', requireIdentity(config.INTERNAL_AUTH_SECRET));
  */
 export function requireIdentity(secret: string): RequestHandler {
+  const verified = new Map<string, VerifiedIdentity>();
+  const identityOf = (token: string | undefined) => {
+    if (!token) return undefined;
+    const cached = verified.get(token);
+    if (cached && cached.expiresAt > Date.now()) return cached.identity;
+    const fresh = verifyToken(secret, token);
+    if (!fresh) return undefined;
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(token, fresh);
+    return fresh.identity;
+  };
   return (req, res, next) => {
-    const identity = verifyIdentity(secret, req.get(IDENTITY_HEADER));
+    const identity = identityOf(req.get(IDENTITY_HEADER));
     if (!identity)
       throw new UnauthorizedError(
         'Missing or invalid gateway identity; call this service through the gateway',

@@ -25,18 +25,27 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
     timeout: options.timeoutMs,
   });
 
+  const body = (request: ProviderRequest) => ({
+    model: request.model,
+    max_tokens: request.maxTokens,
+    ...(request.system ? { system: request.system } : {}),
+    messages: request.messages,
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+  });
+
+  async function* whole(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
+    const message = await client.messages.create(body(request), { signal });
+    const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    if (text) yield { type: 'text', text };
+    yield {
+      type: 'usage',
+      inputTokens: message.usage.input_tokens,
+      outputTokens: message.usage.output_tokens,
+    };
+  }
+
   async function* chunks(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
-    const stream = await client.messages.create(
-      {
-        model: request.model,
-        max_tokens: request.maxTokens,
-        ...(request.system ? { system: request.system } : {}),
-        messages: request.messages,
-        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-        stream: true,
-      },
-      { signal },
-    );
+    const stream = await client.messages.create({ ...body(request), stream: true }, { signal });
     let inputTokens = 0;
     for await (const event of stream) {
       if (event.type === 'message_start') {
@@ -58,7 +67,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
         provider: 'anthropic',
         signal: request.signal,
         idleTimeoutMs: options.timeoutMs,
-        open: (signal) => chunks(request, signal),
+        open: (signal) => (request.stream === false ? whole(request, signal) : chunks(request, signal)),
         translateError: (error) => translateSdkError('anthropic', error, Anthropic),
       }),
   };

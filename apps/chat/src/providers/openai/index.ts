@@ -31,19 +31,32 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
   // OpenAI deprecated `max_tokens` (its reasoning models reject it); compatible servers know only that one.
   const lengthField = options.baseURL ? 'max_tokens' : 'max_completion_tokens';
 
+  const body = (request: ProviderRequest) => ({
+    model: request.model,
+    messages: [
+      ...(request.system ? [{ role: 'system' as const, content: request.system }] : []),
+      ...request.messages,
+    ],
+    [lengthField]: request.maxTokens,
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+  });
+
+  async function* whole(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
+    const completion = await client.chat.completions.create(body(request), { signal });
+    const text = completion.choices[0]?.message.content;
+    if (text) yield { type: 'text', text };
+    if (completion.usage) {
+      yield {
+        type: 'usage',
+        inputTokens: completion.usage.prompt_tokens,
+        outputTokens: completion.usage.completion_tokens,
+      };
+    }
+  }
+
   async function* chunks(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
     const stream = await client.chat.completions.create(
-      {
-        model: request.model,
-        messages: [
-          ...(request.system ? [{ role: 'system' as const, content: request.system }] : []),
-          ...request.messages,
-        ],
-        [lengthField]: request.maxTokens,
-        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-        stream: true,
-        stream_options: { include_usage: true },
-      },
+      { ...body(request), stream: true, stream_options: { include_usage: true } },
       { signal },
     );
     for await (const event of stream) {
@@ -66,7 +79,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
         provider: 'openai',
         signal: request.signal,
         idleTimeoutMs: options.timeoutMs,
-        open: (signal) => chunks(request, signal),
+        open: (signal) => (request.stream === false ? whole(request, signal) : chunks(request, signal)),
         translateError: (error) => translateSdkError('openai', error, OpenAI),
       }),
   };
