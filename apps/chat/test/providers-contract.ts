@@ -269,6 +269,15 @@ export function providerContract(subject: ProviderContractSubject): void {
       expect(textOf(error.chunks)).to.not.equal('');
     });
 
+    it('fails retryably with the upstream’s message when it sends an error event mid-stream', async () => {
+      fake!.state.knobs.fault = 'error-mid-stream';
+      const error = await rejection(collect(provider.stream(request())));
+      expect(error).to.be.instanceOf(ProviderError);
+      expect(error.retryable).to.equal(true);
+      expect(error.message).to.match(/fault injected by fake-upstream/);
+      expect(textOf(error.chunks)).to.not.equal('');
+    });
+
     it('fails retryably when the upstream stalls longer than the timeout, and cancels it', async () => {
       fake!.state.knobs.fault = 'stall';
       const impatient = harness.connect(fake!.url, { timeoutMs: 200 });

@@ -131,6 +131,7 @@ function createMessage(context: AnthropicContext, req: Request, res: Response): 
 /** The whole `message` object, sent when the last token is due. */
 function messageWriter(res: Response, reply: Reply): ReplyWriter {
   return {
+    fail: () => respondWithAnthropicFault(500, res.req, res),
     end: () => {
       res.json({
         id: reply.id,
@@ -191,6 +192,12 @@ function streamWriter(res: Response, reply: Reply): ReplyWriter {
             usage: { ...messageUsage(reply.inputTokens), output_tokens: reply.tokens.length },
           }) +
           event('message_stop', {}),
+      ),
+    fail: () =>
+      res.end(
+        event('error', {
+          error: { type: 'overloaded_error', message: 'Overloaded (fault injected by fake-upstream)' },
+        }),
       ),
   };
 }

@@ -1,15 +1,28 @@
 import type { Request, RequestHandler, Response } from 'express';
 
 /**
- * `500`, `429` and `reset` strike before the upstream sees the request. `stall` and `reset-mid-stream`
- * ({@link STREAM_FAULTS}) strike a token stream after its first few tokens: `stall` stops sending without
- * closing, `reset-mid-stream` resets the connection. They only affect requests that generate tokens
+ * `500`, `429` and `reset` strike before the upstream sees the request. `stall`, `reset-mid-stream` and
+ * `error-mid-stream` ({@link STREAM_FAULTS}) strike a token stream after its first few tokens: `stall`
+ * stops sending without closing, `reset-mid-stream` resets the connection, `error-mid-stream` sends the
+ * API's error event (a server error) and ends the stream; an unstreamed reply gets a 500 instead. They only affect requests that generate tokens
  * (chat completions, messages); GoTrue and listings answer normally and do not use up `faultCount`.
  */
-export const FAULTS = ['none', '500', '429', 'reset', 'stall', 'reset-mid-stream'] as const;
+export const FAULTS = [
+  'none',
+  '500',
+  '429',
+  'reset',
+  'stall',
+  'reset-mid-stream',
+  'error-mid-stream',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
-export const STREAM_FAULTS = ['stall', 'reset-mid-stream'] as const satisfies readonly Fault[];
+export const STREAM_FAULTS = [
+  'stall',
+  'reset-mid-stream',
+  'error-mid-stream',
+] as const satisfies readonly Fault[];
 export type StreamFault = (typeof STREAM_FAULTS)[number];
 
 /** How every upstream route misbehaves: delay first, then the fault; token streams are paced. */
@@ -162,6 +175,7 @@ export function knobsMiddleware(knobs: Knobs, respondWithFault: FaultResponder):
         case 'none':
         case 'stall':
         case 'reset-mid-stream':
+        case 'error-mid-stream':
           next();
           return;
         case 'reset':

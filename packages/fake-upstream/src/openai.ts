@@ -154,6 +154,7 @@ interface Reply {
 /** The whole `chat.completion` object, sent when the last token is due. */
 function completionWriter(res: Response, reply: Reply): ReplyWriter {
   return {
+    fail: () => respondWithOpenAiFault(500, res.req, res),
     end: () => {
       res.json({
         id: reply.id,
@@ -209,6 +210,18 @@ function streamWriter(res: Response, reply: Reply, includeUsage: boolean): Reply
       if (includeUsage) res.write(event(chunk([], reply.usage)));
       res.end('data: [DONE]\n\n');
     },
+    fail: () =>
+      res.end(
+        event({
+          error: {
+            message:
+              'The server had an error while processing your request. (fault injected by fake-upstream)',
+            type: 'server_error',
+            param: null,
+            code: null,
+          },
+        }),
+      ),
   };
 }
 

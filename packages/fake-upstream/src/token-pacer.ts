@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { RequestKnobs } from './knobs.js';
 
-/** Tokens a stream fault (`stall`, `reset-mid-stream`) lets through before it strikes. */
+/** Tokens a stream fault (`stall`, `reset-mid-stream`, `error-mid-stream`) lets through before it strikes. */
 export const TOKENS_BEFORE_STREAM_FAULT = 3;
 
 /** Most tokens written in one timer callback, so a backlog (gap 0, many tokens) cannot block the loop. */
@@ -14,6 +14,8 @@ export interface ReplyWriter {
   token?(text: string): void;
   /** After the last token; must end the response. */
   end(): void;
+  /** Instead of `end` under `error-mid-stream`: reports a server error as the API does; must end the response. */
+  fail(): void;
 }
 
 export interface PaceReplyInput {
@@ -71,6 +73,9 @@ export function paceReply({ res, tokens, knobs, writer, onClientDisconnect }: Pa
         writer.end();
         return;
       case 'stall':
+        return;
+      case 'error-mid-stream':
+        writer.fail();
         return;
       case 'reset-mid-stream':
         resetByFault = true;

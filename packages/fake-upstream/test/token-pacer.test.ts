@@ -41,6 +41,11 @@ function recordingWriter(res: FakeResponse) {
       res.writableEnded = true;
       res.emit('close');
     },
+    fail: () => {
+      log.push({ event: 'fail', at: at() });
+      res.writableEnded = true;
+      res.emit('close');
+    },
   };
   return { log, writer };
 }
@@ -140,6 +145,20 @@ describe('paceReply', () => {
     expect(disconnects.count).to.equal(0);
   });
 
+  it('reports an error instead of ending after the first tokens under error-mid-stream', async () => {
+    const res = new FakeResponse();
+    const { log, writer } = recordingWriter(res);
+    const disconnects = pace(res, words, knobs({ fault: 'error-mid-stream' }), writer);
+    await eventually(() => log.at(-1)?.event === 'fail');
+
+    expect(log.map((entry) => entry.event)).to.deep.equal([
+      'begin',
+      ...words.slice(0, TOKENS_BEFORE_STREAM_FAULT),
+      'fail',
+    ]);
+    expect(disconnects.count).to.equal(0);
+  });
+
   it('releases a large backlog in bounded batches, yielding to the event loop in between', async () => {
     const res = new FakeResponse();
     const tokens = Array.from({ length: 5000 }, (_, index) => ` w${index}`);
@@ -160,6 +179,7 @@ describe('paceReply', () => {
       end: () => {
         res.writableEnded = true;
       },
+      fail: () => expect.fail('no fault was set'),
     };
     pace(res, tokens, knobs({}), writer);
     await eventually(() => res.writableEnded);

@@ -24,13 +24,17 @@ export async function* guardUpstream(options: GuardUpstreamOptions): AsyncGenera
   const cancel = () => attempt.abort(signal.reason);
   signal.addEventListener('abort', cancel, { once: true });
   let stalled = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    timer = setTimeout(() => {
-      stalled = true;
-      attempt.abort(new Error('upstream stalled'));
-    }, idleTimeoutMs);
-  };
+  let consuming = false;
+  // One timer, restarted per chunk (cheaper than a new one per chunk); it never fires on the
+  // consumer's time, so a slow consumer is not mistaken for a stalled upstream.
+  const timer = setTimeout(() => {
+    if (consuming) {
+      timer.refresh();
+      return;
+    }
+    stalled = true;
+    attempt.abort(new Error('upstream stalled'));
+  }, idleTimeoutMs);
   /** Why the stream stopped when we stopped it: the caller's abort reason, or a stall. */
   const interruption = (cause?: unknown): unknown => {
     if (signal.aborted) return signal.reason;
@@ -42,11 +46,11 @@ export async function* guardUpstream(options: GuardUpstreamOptions): AsyncGenera
   };
   let finished = false;
   try {
-    arm();
     for await (const chunk of options.open(attempt.signal)) {
-      clearTimeout(timer);
+      consuming = true;
       yield chunk;
-      arm();
+      consuming = false;
+      timer.refresh();
     }
     finished = true;
   } catch (error) {

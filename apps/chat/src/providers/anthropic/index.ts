@@ -1,6 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { guardUpstream } from '../guard-upstream.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from '../provider.js';
+import { sseEvents } from '../sse-events.js';
 import { translateSdkError } from '../sdk-errors.js';
 
 export interface AnthropicProviderOptions {
@@ -45,9 +47,18 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
   }
 
   async function* chunks(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
-    const stream = await client.messages.create({ ...body(request), stream: true }, { signal });
+    const response = await client.messages
+      .create({ ...body(request), stream: true }, { signal })
+      .asResponse();
     let inputTokens = 0;
-    for await (const event of stream) {
+    for await (const message of sseEvents(response.body)) {
+      if (message.event === 'ping' || !message.data) continue;
+      if (message.event === 'error') {
+        // What the SDK raises for an error event inside a stream that began fine.
+        const error = JSON.parse(message.data) as { error?: { type?: Anthropic.ErrorType } };
+        throw new Anthropic.APIError(undefined, error, undefined, response.headers, error.error?.type);
+      }
+      const event = JSON.parse(message.data) as RawMessageStreamEvent;
       if (event.type === 'message_start') {
         inputTokens = event.message.usage.input_tokens;
       } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {

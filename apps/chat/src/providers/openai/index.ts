@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { guardUpstream } from '../guard-upstream.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from '../provider.js';
+import { sseEvents } from '../sse-events.js';
 import { translateSdkError } from '../sdk-errors.js';
 
 export interface OpenAiProviderOptions {
@@ -55,11 +57,14 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
   }
 
   async function* chunks(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
-    const stream = await client.chat.completions.create(
-      { ...body(request), stream: true, stream_options: { include_usage: true } },
-      { signal },
-    );
-    for await (const event of stream) {
+    const response = await client.chat.completions
+      .create({ ...body(request), stream: true, stream_options: { include_usage: true } }, { signal })
+      .asResponse();
+    for await (const { data } of sseEvents(response.body)) {
+      if (data === '[DONE]') continue;
+      const event = JSON.parse(data) as ChatCompletionChunk & { error?: object };
+      // What the SDK raises for an error event inside a stream that began fine.
+      if (event.error) throw new OpenAI.APIError(undefined, event.error, undefined, response.headers);
       const text = event.choices[0]?.delta?.content;
       if (text) yield { type: 'text', text };
       if (event.usage) {
