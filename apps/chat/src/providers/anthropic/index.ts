@@ -3,6 +3,7 @@ import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages
 import { guardUpstream } from '../guard-upstream.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from '../provider.js';
 import { sseEvents } from '../sse-events.js';
+import { createUpstreamFetch } from '../upstream-fetch.js';
 import { translateSdkError } from '../sdk-errors.js';
 
 export interface AnthropicProviderOptions {
@@ -25,6 +26,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
     baseURL: options.baseURL ?? null,
     maxRetries: 0,
     timeout: options.timeoutMs,
+    fetch: createUpstreamFetch(),
   });
 
   const body = (request: ProviderRequest) => ({

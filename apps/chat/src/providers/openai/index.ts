@@ -3,6 +3,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { guardUpstream } from '../guard-upstream.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from '../provider.js';
 import { sseEvents } from '../sse-events.js';
+import { createUpstreamFetch } from '../upstream-fetch.js';
 import { translateSdkError } from '../sdk-errors.js';
 
 export interface OpenAiProviderOptions {
@@ -29,6 +30,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
     project: null,
     maxRetries: 0,
     timeout: options.timeoutMs,
+    fetch: createUpstreamFetch(),
   });
   // OpenAI deprecated `max_tokens` (its reasoning models reject it); compatible servers know only that one.
   const lengthField = options.baseURL ? 'max_tokens' : 'max_completion_tokens';
