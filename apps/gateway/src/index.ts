@@ -1,3 +1,3 @@
 export { createApp, type GatewayDeps } from './app.js';
 export { gatewayConfigSchema, loadGatewayConfig, type GatewayConfig } from './config.js';
-export { startGateway } from './service.js';
+export { startGateway, type GatewayShared } from './service.js';

@@ -8,24 +8,34 @@ import {
   type SharedDeps,
   type Subscription,
 } from '@gaia/platform';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { createApp } from './app.js';
 import { createApiKeyCache } from './auth/api-key-cache.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createJwtVerifier } from './auth/jwt-verifier.js';
 import { createKeyLookup } from './auth/key-lookup.js';
 import type { GatewayConfig } from './config.js';
+import { createServiceDiscovery } from './discovery/service-discovery.js';
 import { createHealthCheck } from './health/service-health.js';
 import { createProxyMetrics } from './proxy/proxy-metrics.js';
 import { createServiceProxy, type ServiceProxy } from './proxy/service-proxy.js';
 import { createRateLimit } from './rate-limit/rate-limit.js';
 import { createRateLimiter } from './rate-limit/rate-limiter.js';
 
+export interface GatewayShared extends SharedDeps {
+  /** Where kubernetes discovery reads the API server (tests point it at a fake); a pod uses its service account. */
+  kubeConfig?: KubeConfig;
+}
+
 /**
  * Builds the gateway's collaborators and listens. `shared` lets the one-process launcher and tests
  * pass their logger and in-process bus; what the gateway creates itself it also closes on stop.
  * @example const gateway = await startGateway(loadGatewayConfig(process.env)); await gateway.stop();
  */
-export async function startGateway(config: GatewayConfig, shared: SharedDeps = {}): Promise<RunningService> {
+export async function startGateway(
+  config: GatewayConfig,
+  shared: GatewayShared = {},
+): Promise<RunningService> {
   const { logger, metrics, bus, closers } = createServiceBase(config, shared);
   const signer = createIdentitySigner(config.INTERNAL_AUTH_SECRET);
 
@@ -34,6 +44,17 @@ export async function startGateway(config: GatewayConfig, shared: SharedDeps = {
     chat: config.CHAT_SERVICE_URL,
     asset: config.ASSET_SERVICE_URL,
   };
+  const discovery = await createServiceDiscovery({
+    mode: config.SERVICE_DISCOVERY,
+    urls,
+    namespace: config.POD_NAMESPACE,
+    kubeConfig: shared.kubeConfig,
+    logger: logger.child({ component: 'discovery' }),
+    registry: metrics.registry,
+  }).catch(async (error: unknown) => {
+    await Promise.all(closers.map((close) => close()));
+    throw error;
+  });
   const keys = createApiKeyCache({
     lookup: createKeyLookup({
       authUrl: urls.auth,
@@ -58,7 +79,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDeps = {
   for (const service of routedServices) {
     proxies[service] = createServiceProxy({
       service,
-      url: urls[service],
+      upstreams: discovery.pools[service],
       signer,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
@@ -83,6 +104,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDeps = {
           })
         : undefined,
     proxies,
+    discovery,
     checkHealth: createHealthCheck({ services: urls, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS }),
   });
 
@@ -93,6 +115,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDeps = {
     closers: [
       async () => revocations?.unsubscribe(),
       async () => Object.values(proxies).forEach((proxy) => proxy.close()),
+      async () => discovery.close(),
       ...closers,
     ],
   });

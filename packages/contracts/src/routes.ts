@@ -128,6 +128,9 @@ export const routes: readonly RouteContract[] = [
     ['get', '/api/v0.2/performance/health', 'Performance health'],
     ['delete', '/api/v0.2/performance/reset', 'Reset performance data'],
   ]),
+  ...group('v0.2 performance', 'gateway', [
+    ['get', '/api/v0.2/performance/scaling', 'Ready pods and autoscaler replicas of every service'],
+  ]),
   ...group('v1 chat', 'chat', [
     ['post', '/api/v1/chat', 'Legacy chat', { body: chatRequest }],
     ['post', '/api/v1/chat/completions', 'Legacy chat, or OpenAI-style with messages', { sdk: 'openai' }],

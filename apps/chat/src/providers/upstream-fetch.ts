@@ -21,7 +21,7 @@ export function createUpstreamFetch(): typeof fetch {
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     const answer = await request(input instanceof Request ? input.url : input, {
-      method: (init.method ?? 'GET'),
+      method: init.method ?? 'GET',
       headers,
       body: init.body ?? null,
       signal: init.signal ?? undefined,

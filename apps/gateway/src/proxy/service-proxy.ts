@@ -4,6 +4,7 @@ import { IDENTITY_HEADER, type RoutedService } from '@gaia/contracts';
 import { PayloadTooLargeError, UnavailableError, type IdentitySigner } from '@gaia/platform';
 import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { Upstream, UpstreamPool } from '../discovery/upstream-pool.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 
 declare global {
@@ -12,14 +13,16 @@ declare global {
     interface Locals {
       /** `performance.now()` when the gateway started handling the request (for the overhead metric). */
       receivedAt?: number;
+      /** The endpoint this request was sent to, released when the response closes. */
+      upstream?: Upstream;
     }
   }
 }
 
 export interface ServiceProxyOptions {
   service: RoutedService;
-  /** The service's base URL; unset means it is not deployed and every request gets 503. */
-  url: string | undefined;
+  /** The service's endpoints (see discovery/); undefined means it is not deployed and every request gets 503. */
+  upstreams: UpstreamPool | undefined;
   signer: IdentitySigner;
   bodyLimitBytes: number;
   /** How long the service may send nothing before the request is abandoned. */
@@ -98,17 +101,19 @@ function onProxyRes(proxyRes: IncomingMessage, _req: Request, res: Response): vo
 }
 
 /**
- * Proxies requests to one service with http-proxy-middleware over a pooled keep-alive agent: same path
- * and query, bodies and responses streamed both ways without buffering, downstream status and body
- * passed through unchanged, the upstream request aborted when the client goes away. A service that is
- * not deployed, refuses, resets or times out before answering gets 503 `Service <name> unavailable`.
- * @example app.post('/api/v0.2/chat', authenticate, createServiceProxy({ service: 'chat', url, signer, bodyLimitBytes, timeoutMs, metrics }).handler);
+ * Proxies requests to one service with http-proxy-middleware over a pooled keep-alive agent: each
+ * request to the endpoint with the fewest in flight, same path and query, bodies and responses
+ * streamed both ways without buffering, downstream status and body passed through unchanged, the
+ * upstream request aborted when the client goes away. A service that is not deployed, has no ready
+ * endpoint, refuses, resets or times out before answering gets 503 `Service <name> unavailable`.
+ * @example app.post('/api/v0.2/chat', authenticate, createServiceProxy({ service: 'chat', upstreams, signer, bodyLimitBytes, timeoutMs, metrics }).handler);
  */
 export function createServiceProxy(options: ServiceProxyOptions): ServiceProxy {
-  const { service, url, signer, bodyLimitBytes, timeoutMs, metrics } = options;
+  const { service, upstreams, signer, bodyLimitBytes, timeoutMs, metrics } = options;
   const detail = `Service ${service} unavailable`;
   const notDeployed = { service, reason: 'not_deployed' };
-  if (!url) {
+  const noEndpoints = { service, reason: 'no_endpoints' };
+  if (!upstreams) {
     return {
       handler: () => {
         metrics.upstreamErrors.inc(notDeployed);
@@ -118,16 +123,20 @@ export function createServiceProxy(options: ServiceProxyOptions): ServiceProxy {
     };
   }
 
-  const target = new URL(url);
-  const agent = new (target.protocol === 'https:' ? https.Agent : http.Agent)({
+  // One agent for every endpoint: it keeps a separate pool of sockets per host and port.
+  const agent = new (upstreams.protocol === 'https:' ? https.Agent : http.Agent)({
     keepAlive: true,
     scheduling: 'lifo',
     timeout: IDLE_SOCKET_MS,
   });
   const overhead = metrics.overhead.labels(service);
 
+  const release = function (this: Response): void {
+    upstreams.release(this.locals.upstream!);
+  };
+
   const proxy = createProxyMiddleware<Request, Response>({
-    target,
+    router: (_req, res) => res!.locals.upstream!.url,
     agent,
     changeOrigin: true,
     // One plugin with the gateway's handlers instead of the defaults, which log every exchange and
@@ -148,6 +157,7 @@ export function createServiceProxy(options: ServiceProxyOptions): ServiceProxy {
           metrics.upstreamErrors.inc({ service, reason });
           res.locals.logger.warn('service request failed', {
             service,
+            endpoint: res.locals.upstream?.url.host,
             reason,
             error: error.message,
             sent: res.headersSent,
@@ -164,6 +174,15 @@ export function createServiceProxy(options: ServiceProxyOptions): ServiceProxy {
       const length = req.headers['content-length'];
       if (length !== undefined && Number(length) > bodyLimitBytes)
         throw new PayloadTooLargeError(bodyLimitBytes);
+      const upstream = upstreams.pick();
+      if (!upstream) {
+        metrics.upstreamErrors.inc(noEndpoints);
+        throw new UnavailableError(detail);
+      }
+      res.locals.upstream = upstream;
+      // 'close' comes exactly once, after the response ends or when either side breaks off (`on`
+      // rather than `once` spares a wrapper and its removal on every request).
+      res.on('close', release);
       prepareHeaders(req, signer.sign(res.locals.identity!));
       void proxy(req, res, next);
     },
