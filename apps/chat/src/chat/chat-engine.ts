@@ -67,6 +67,7 @@ export interface ChatEngineDeps<M extends ModelRef> {
 }
 
 const HISTORY_LIMIT = 50;
+const SUBJECT_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Runs a reply to the end; returns the result and the selection's reasoning. */
 async function collectReply(
@@ -82,7 +83,9 @@ async function collectReply(
 
 /** Subject-safe, stable id of a caller's conversation in one channel (live listeners subscribe to it). */
 export function conversationKey(userId: string, channel: Channel | null, requestId: string): string {
-  if (!channel) return `req-${createHash('sha256').update(requestId).digest('hex').slice(0, 24)}`;
+  // Request ids are UUIDs unless the client sent its own, which may hold subject wildcards or dots.
+  if (!channel)
+    return `req-${SUBJECT_TOKEN.test(requestId) ? requestId : createHash('sha256').update(requestId).digest('hex').slice(0, 24)}`;
   return `${channel.replace('.', '')}-${createHash('sha256').update(userId).digest('hex').slice(0, 24)}`;
 }
 

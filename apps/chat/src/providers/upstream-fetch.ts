@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 /** What the SDKs pass to fetch: a string or bytes as body (chat requests are JSON). */
 // Statuses whose response must have no body (the Response constructor refuses one).
@@ -35,21 +35,28 @@ export function createUpstreamFetch(): typeof fetch {
       answer.body.resume();
       return new Response(null, { status: answer.statusCode, headers: responseHeaders });
     }
-    const source = answer.body;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        source.on('data', (chunk: Buffer) => controller.enqueue(chunk));
-        source.once('end', () => controller.close());
-        source.once('error', (error) =>
-          controller.error(
-            init.signal?.aborted ? init.signal.reason : new TypeError('terminated', { cause: error }),
-          ),
-        );
-      },
-      cancel: (reason) => void source.destroy(reason instanceof Error ? reason : undefined),
-    });
+    const cut = (error: unknown): unknown =>
+      init.signal?.aborted ? init.signal.reason : new TypeError('terminated', { cause: error });
+    // Only event streams are read as they come; anything else is small and read whole, which spares
+    // the web stream machinery.
+    const body = answer.headers['content-type']?.includes('text/event-stream')
+      ? eventStream(answer.body, cut)
+      : await answer.body.bytes().catch((error: unknown) => {
+          throw cut(error);
+        });
     return new Response(body, { status: answer.statusCode, headers: responseHeaders });
   }
 
   return upstreamFetch as typeof fetch;
+}
+
+function eventStream(source: Dispatcher.ResponseData['body'], cut: (error: unknown) => unknown) {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      source.on('data', (chunk: Buffer) => controller.enqueue(chunk));
+      source.once('end', () => controller.close());
+      source.once('error', (error) => controller.error(cut(error)));
+    },
+    cancel: (reason) => void source.destroy(reason instanceof Error ? reason : undefined),
+  });
 }
