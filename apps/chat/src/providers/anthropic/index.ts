@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { guardUpstream } from '../guard-upstream.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from '../provider.js';
-import { sseEvents } from '../sse-events.js';
+import { sseDecoder } from '../sse-decoder.js';
 import { createUpstreamFetch } from '../upstream-fetch.js';
 import { translateSdkError } from '../sdk-errors.js';
 
@@ -53,22 +53,26 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
       .create({ ...body(request), stream: true }, { signal })
       .asResponse();
     let inputTokens = 0;
-    for await (const message of sseEvents(response.body)) {
-      if (message.event === 'ping' || !message.data) continue;
-      if (message.event === 'error') {
-        // What the SDK raises for an error event inside a stream that began fine.
-        const error = JSON.parse(message.data) as { error?: { type?: Anthropic.ErrorType } };
-        throw new Anthropic.APIError(undefined, error, undefined, response.headers, error.error?.type);
-      }
-      const event = JSON.parse(message.data) as RawMessageStreamEvent;
-      if (event.type === 'message_start') {
-        inputTokens = event.message.usage.input_tokens;
-      } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
-        yield { type: 'text', text: event.delta.text };
-      } else if (event.type === 'message_delta') {
-        // Counts in message_delta are cumulative, so the last one is the total.
-        inputTokens = event.usage.input_tokens ?? inputTokens;
-        yield { type: 'usage', inputTokens, outputTokens: event.usage.output_tokens };
+    if (!response.body) return;
+    const decode = sseDecoder();
+    for await (const bytes of response.body as ReadableStream<Uint8Array>) {
+      for (const message of decode(bytes)) {
+        if (message.event === 'ping' || !message.data) continue;
+        if (message.event === 'error') {
+          // What the SDK raises for an error event inside a stream that began fine.
+          const error = JSON.parse(message.data) as { error?: { type?: Anthropic.ErrorType } };
+          throw new Anthropic.APIError(undefined, error, undefined, response.headers, error.error?.type);
+        }
+        const event = JSON.parse(message.data) as RawMessageStreamEvent;
+        if (event.type === 'message_start') {
+          inputTokens = event.message.usage.input_tokens;
+        } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+          yield { type: 'text', text: event.delta.text };
+        } else if (event.type === 'message_delta') {
+          // Counts in message_delta are cumulative, so the last one is the total.
+          inputTokens = event.usage.input_tokens ?? inputTokens;
+          yield { type: 'usage', inputTokens, outputTokens: event.usage.output_tokens };
+        }
       }
     }
   }

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { guardUpstream } from '../guard-upstream.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from '../provider.js';
-import { sseEvents } from '../sse-events.js';
+import { sseDecoder } from '../sse-decoder.js';
 import { createUpstreamFetch } from '../upstream-fetch.js';
 import { translateSdkError } from '../sdk-errors.js';
 
@@ -62,19 +62,23 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
     const response = await client.chat.completions
       .create({ ...body(request), stream: true, stream_options: { include_usage: true } }, { signal })
       .asResponse();
-    for await (const { data } of sseEvents(response.body)) {
-      if (data === '[DONE]') continue;
-      const event = JSON.parse(data) as ChatCompletionChunk & { error?: object };
-      // What the SDK raises for an error event inside a stream that began fine.
-      if (event.error) throw new OpenAI.APIError(undefined, event.error, undefined, response.headers);
-      const text = event.choices[0]?.delta?.content;
-      if (text) yield { type: 'text', text };
-      if (event.usage) {
-        yield {
-          type: 'usage',
-          inputTokens: event.usage.prompt_tokens,
-          outputTokens: event.usage.completion_tokens,
-        };
+    if (!response.body) return;
+    const decode = sseDecoder();
+    for await (const bytes of response.body as ReadableStream<Uint8Array>) {
+      for (const { data } of decode(bytes)) {
+        if (data === '[DONE]') continue;
+        const event = JSON.parse(data) as ChatCompletionChunk & { error?: object };
+        // What the SDK raises for an error event inside a stream that began fine.
+        if (event.error) throw new OpenAI.APIError(undefined, event.error, undefined, response.headers);
+        const text = event.choices[0]?.delta?.content;
+        if (text) yield { type: 'text', text };
+        if (event.usage) {
+          yield {
+            type: 'usage',
+            inputTokens: event.usage.prompt_tokens,
+            outputTokens: event.usage.completion_tokens,
+          };
+        }
       }
     }
   }
