@@ -62,6 +62,15 @@ export function busContractSuite(
       ]);
     });
 
+    it('delivers events published without waiting in the order they were published, and flushes them on close', async () => {
+      const seen: number[] = [];
+      await b.subscribe(greeting, (payload) => void seen.push(payload.n));
+      const sent = Array.from({ length: 50 }, (_, n) => a.publish(greeting, { text: 'burst', n }));
+      await a.close();
+      await Promise.all(sent);
+      expect(await waitFor(seen, 50)).to.deep.equal(Array.from({ length: 50 }, (_, n) => n));
+    });
+
     it('gives each message to one member of a queue group', async () => {
       const got: string[] = [];
       await a.subscribe(greeting, () => void got.push('a'), { queue: 'workers' });
