@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from '../logging/logger.js';
 
+const ACCEPT_BACKLOG = 4096;
+
 export interface RunningServer {
   readonly server: Server;
   readonly port: number;
@@ -41,7 +43,9 @@ export async function serve(
     });
   });
 
-  server.listen(port, host);
+  // Node's default accept queue (511) overflows when a gateway opens a socket per concurrent stream
+  // in a burst, and every dropped connection attempt costs its client a retransmit of 1 s or more.
+  server.listen({ port, host, backlog: ACCEPT_BACKLOG });
   await once(server, 'listening');
   const actualPort = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${actualPort}`;
