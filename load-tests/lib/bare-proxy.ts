@@ -27,7 +27,8 @@ const server = http.createServer((req, res) => {
   req.pipe(upstream);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(Number(process.env.PORT ?? 8700), '127.0.0.1');
+// The same accept queue as Gaia's services (platform serve.ts), so the floor is comparable.
+server.listen({ port: Number(process.env.PORT ?? 8700), host: '127.0.0.1', backlog: 4096 });
 process.once('SIGTERM', () => {
   server.close();
   server.closeAllConnections();

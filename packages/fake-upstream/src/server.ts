@@ -101,7 +101,9 @@ export async function startFakeUpstream({
 }: StartFakeUpstreamOptions = {}): Promise<RunningFakeUpstream> {
   const app = createFakeUpstream(options);
   const server = createServer(app);
-  server.listen(port, host);
+  // Load tests open a connection per concurrent stream in bursts; Node's default queue of 511 would
+  // drop some, and the fake must never be what a benchmark measures.
+  server.listen({ port, host, backlog: 4096 });
   await once(server, 'listening');
   const actualPort = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
