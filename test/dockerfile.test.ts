@@ -58,8 +58,8 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('runs every app as a numeric non-root user >= 10000', () => {
-    for (const app of apps) {
+  it('runs every app, and the dev image, as a numeric non-root user >= 10000', () => {
+    for (const app of [...apps, 'dev']) {
       const user = chain(app)
         .flatMap((s) => s.instructions)
         .find((i) => i.getKeyword() === 'USER');
@@ -92,7 +92,7 @@ describe('Dockerfile', () => {
   });
 
   it('copies every workspace manifest so npm ci sees the whole workspace', () => {
-    for (const name of ['build', 'deps']) {
+    for (const name of ['build', 'deps', 'dev']) {
       const copied = stage(name)!
         .instructions.filter((i) => i.getKeyword() === 'COPY')
         .map((i) => i.getArgumentsContent() ?? '')
