@@ -25,31 +25,14 @@ COPY apps apps
 COPY launcher launcher
 RUN npm run build
 
-# Dev (`tilt up` only): one image for gateway, auth and chat, running the TypeScript sources under
-# node --watch as `npm start` does; GAIA_SERVICE picks the app (dev/tilt-values.yaml sets it). Tilt's
-# live_update extracts changed sources as uid 10001 into apps/ and packages/, so that uid owns them
-# (the root filesystem must be writable: dev/tilt-values.yaml); node_modules stays root's, since a
-# dependency change rebuilds the image. The steps up to `npm ci` match the build stage's and share
-# its layer cache.
-FROM ${NODE_IMAGE} AS dev
-WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-COPY packages/contracts/package.json packages/contracts/
-COPY packages/platform/package.json packages/platform/
-COPY packages/fake-upstream/package.json packages/fake-upstream/
-COPY packages/testkit/package.json packages/testkit/
-COPY apps/auth/package.json apps/auth/
-COPY apps/chat/package.json apps/chat/
-COPY apps/gateway/package.json apps/gateway/
-COPY launcher/package.json launcher/
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.base.json tsconfig.json ./
-COPY scripts scripts
-COPY prisma prisma
-COPY packages packages
-COPY apps apps
-RUN npm run generate \
-  && find apps packages -name node_modules -prune -o -exec chown 10001:10001 {} +
+# Dev (`tilt up` only): the build stage (all dependencies, sources, Prisma Client) run from the
+# TypeScript sources under node --watch as `npm start` does, one image for gateway, auth and chat;
+# GAIA_SERVICE picks the app (dev/tilt-values.yaml sets it). Tilt's live_update extracts changed
+# sources as uid 10001 into apps/ and packages/, so that uid owns them (the root filesystem must be
+# writable: dev/tilt-values.yaml); node_modules stays root's, since a dependency change rebuilds.
+FROM build AS dev
+COPY tsconfig.json ./
+RUN find apps packages -name node_modules -prune -o -exec chown 10001:10001 {} +
 USER 10001:10001
 ENTRYPOINT ["/bin/sh", "-c", "exec node --conditions=development --import tsx --watch \"apps/${GAIA_SERVICE:?set GAIA_SERVICE to gateway, auth or chat}/src/main.ts\""]
 

@@ -24,15 +24,19 @@ const images = [...apps, 'migrate'];
 /** The chart's values key for an image: the app's subchart, or the migrations Job. */
 const valuesKey = (target: string) => (target === 'migrate' ? 'migrations' : target);
 /** One stage's instructions after its FROM, by keyword and argument text. */
-const stageInstructions = (name: string) => {
+/** A stage's instructions, after those of the stages it builds on (`FROM build AS dev`). */
+const stageInstructions = (name: string): { keyword: string; args: string }[] => {
   let current: string | null = null;
+  let base: string | undefined;
   const found: { keyword: string; args: string }[] = [];
   for (const instruction of dockerfile.getInstructions()) {
-    if (instruction instanceof From) current = instruction.getBuildStage();
-    else if (current === name)
+    if (instruction instanceof From) {
+      current = instruction.getBuildStage();
+      if (current === name) base = instruction.getImageName() ?? undefined;
+    } else if (current === name)
       found.push({ keyword: instruction.getKeyword(), args: instruction.getArgumentsContent() ?? '' });
   }
-  return found;
+  return base && base !== name ? [...stageInstructions(base), ...found] : found;
 };
 
 interface Container {
@@ -312,10 +316,17 @@ describe('Tiltfile', () => {
     const run = devStage.filter((i) => i.keyword === 'RUN').map((i) => i.args);
     expect(run.join('\n'), 'dev dependencies installed (tsx)').to.match(/npm ci\b(?![^\n]*--omit=dev)/);
     // Prisma Client is generated code (packages/platform/src/db/generated): the image must make it.
-    expect((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts)
-      .to.have.property('generate')
-      .that.contains('prisma.mjs generate');
-    expect(run.join('\n'), 'Prisma Client generated').to.match(/npm run generate\b/);
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(scripts.generate).to.contain('prisma.mjs generate');
+    // `npm run generate`, or a script that runs it first (`npm run build`).
+    const generating = Object.keys(scripts).filter(
+      (name) => name === 'generate' || scripts[name]!.startsWith('npm run generate'),
+    );
+    expect(run.join('\n'), 'Prisma Client generated').to.match(
+      new RegExp(`npm run (${generating.join('|')})\\b`),
+    );
     // Tilt's live_update extracts synced files as the container's user, so that uid owns the sources.
     expect(devStage.map((i) => i.args).join('\n'), 'sources chowned to the dev uid').to.match(
       new RegExp(`chown[= ]${devUid}:${devGid}\\b`),

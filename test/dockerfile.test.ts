@@ -93,8 +93,9 @@ describe('Dockerfile', () => {
 
   it('copies every workspace manifest so npm ci sees the whole workspace', () => {
     for (const name of ['build', 'deps', 'dev']) {
-      const copied = stage(name)!
-        .instructions.filter((i) => i.getKeyword() === 'COPY')
+      const copied = chain(name)
+        .flatMap((s) => s.instructions)
+        .filter((i) => i.getKeyword() === 'COPY')
         .map((i) => i.getArgumentsContent() ?? '')
         .join('\n');
       for (const workspace of workspaces)
