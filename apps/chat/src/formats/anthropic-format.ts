@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ChatEvent, ChatResult } from '../chat/chat-engine.js';
 import type { SseStream } from '../streaming/sse.js';
 import { failureMessage } from './provider-failure.js';
 
-const messageId = () => `msg_${randomBytes(12).toString('base64url')}`;
+const messageId = () => `msg_${randomUUID().replaceAll('-', '')}`;
 
 /**
  * An Anthropic `message` object for a finished reply.

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ChatEvent, ChatResult } from '../chat/chat-engine.js';
 import type { SseStream } from '../streaming/sse.js';
 import { failureMessage } from './provider-failure.js';
 
 /** `chatcmpl-…` id and creation time shared by every chunk of one completion. */
 export function completionIdentity() {
-  return { id: `chatcmpl-${randomBytes(12).toString('base64url')}`, created: Math.floor(Date.now() / 1000) };
+  return { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000) };
 }
 
 const usageOf = (result: ChatResult) => ({
