@@ -56,6 +56,7 @@ describe('chat through the gateway', function () {
   const gateways: RunningService[] = [];
   let observer: Bus;
   let key: string;
+  let userId: string;
   const shared = {
     ...quiet,
     NATS_URL: natsUrl,
@@ -102,6 +103,7 @@ describe('chat through the gateway', function () {
     const credentials = { email: `chat-${Date.now()}@example.com`, password: 'correct horse battery' };
     await post(`${gateways[0]!.url}/api/v1/auth/register`, credentials);
     const login = await json(await post(`${gateways[0]!.url}/api/v1/auth/login`, credentials));
+    userId = login.user.id;
     const created = await post(
       `${gateways[0]!.url}/api/v1/auth/keys`,
       { name: 'sdk' },
@@ -196,7 +198,8 @@ describe('chat through the gateway', function () {
       ].map(([kind, family]) =>
         observer.subscribe(
           (family as typeof chatMessageStarted).any,
-          (event) => void live.push({ kind: kind as string, event }),
+          // NATS is shared with whatever else runs on this machine: keep this user's events only.
+          (event) => void (event.user_id === userId && live.push({ kind: kind as string, event })),
         ),
       ),
     );

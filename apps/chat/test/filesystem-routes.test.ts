@@ -1,61 +1,31 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { IDENTITY_HEADER } from '@gaia/contracts';
-import {
-  createIdentitySigner,
-  createLogger,
-  createMetrics,
-  createServiceApp,
-  requireIdentity,
-  serve,
-  type RunningServer,
-} from '@gaia/platform';
 import { expect } from 'chai';
 import { filesystemRoutes } from '../src/routes/filesystem.js';
+import { startRouteServer, type RouteServer } from './support/route-server.js';
 
 const LIST = '/api/v1/filesystem';
 const READ = '/api/v1/filesystem/read';
 const MAX_READ_BYTES = 64;
 
 describe('filesystem routes over HTTP', () => {
-  const secret = randomBytes(32).toString('base64url');
-  const identity = createIdentitySigner(secret).sign({ auth_type: 'jwt', user_id: 'user-files' });
-  const logger = createLogger({ service: 'chat-test', level: 'error', format: 'json' });
   const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0x10]);
   let temp: string;
   let root: string;
-  let server: RunningServer;
+  let server: RouteServer;
 
   async function start(sandboxRoot: string) {
-    const app = createServiceApp({
-      service: 'chat-test',
-      logger,
-      metrics: createMetrics('chat-test'),
-      bodyLimitBytes: 4096,
-      routes: (router) => {
-        router.use(requireIdentity(secret));
-        filesystemRoutes(router, { root: sandboxRoot, maxReadBytes: MAX_READ_BYTES });
-      },
-    });
-    server = await serve(app, { port: 0, host: '127.0.0.1', logger });
+    server = await startRouteServer((router) =>
+      filesystemRoutes(router, { root: sandboxRoot, maxReadBytes: MAX_READ_BYTES }),
+    );
   }
 
-  async function call(
+  const call = (
     method: 'GET' | 'POST',
     route: string,
-    options: { json?: unknown; signed?: boolean } = {},
-  ): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = options.signed === false ? {} : { [IDENTITY_HEADER]: identity };
-    if (options.json !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server.url}${route}`, {
-      method,
-      headers,
-      body: options.json === undefined ? null : JSON.stringify(options.json),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+    { json, signed = true }: { json?: unknown; signed?: boolean } = {},
+  ) => server.call(method, route, signed ? { json } : { json, identity: null });
   const list = (relative?: string) =>
     call('GET', relative === undefined ? LIST : `${LIST}?path=${encodeURIComponent(relative)}`);
   const read = (relative: unknown) => call('POST', READ, { json: { path: relative } });

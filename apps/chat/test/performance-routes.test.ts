@@ -1,14 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { IDENTITY_HEADER } from '@gaia/contracts';
-import {
-  createIdentitySigner,
-  createLogger,
-  createMetrics,
-  createServiceApp,
-  requireIdentity,
-  serve,
-  type RunningServer,
-} from '@gaia/platform';
+import { createMetrics } from '@gaia/platform';
 import { expect } from 'chai';
 import { createChatMetrics, type ChatMetrics } from '../src/chat/chat-metrics.js';
 import { ProviderError, type ProviderId } from '../src/providers/provider.js';
@@ -16,30 +6,22 @@ import { loadModelCatalog } from '../src/registry/model-catalog.js';
 import { createModelRegistry, type ModelRegistry } from '../src/registry/model-registry.js';
 import { createPerformanceMonitor } from '../src/performance/performance-monitor.js';
 import { performanceRoutes } from '../src/routes/performance.js';
+import { startRouteServer, type RouteServer } from './support/route-server.js';
 
 const BASE = '/api/v0.2/performance';
 
 describe('performance routes over HTTP', () => {
-  const secret = randomBytes(32).toString('base64url');
-  const signer = createIdentitySigner(secret);
-  const identity = signer.sign({ auth_type: 'jwt', user_id: 'user-performance' });
-  const logger = createLogger({ service: 'chat-test', level: 'error', format: 'json' });
   const catalog = loadModelCatalog();
   let registry: ModelRegistry;
   let chatMetrics: ChatMetrics;
-  let server: RunningServer;
+  let server: RouteServer;
 
   const model = (id: string) => catalog.models.find((m) => m.id === id)!;
   const haiku = model('claude-3-haiku-20240307');
   const mini = model('gpt-4o-mini');
 
-  async function call(method: string, path: string, signed = true): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: signed ? { [IDENTITY_HEADER]: identity } : {},
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const call = (method: string, path: string, signed = true) =>
+    server.call(method, path, signed ? {} : { identity: null });
 
   /** A successful streamed attempt: `firstMs` to the first token, then chunks `gapsMs` apart. */
   function succeed(m = haiku, durationMs = 1000, firstMs = 200, gapsMs = [50, 50]) {
@@ -68,17 +50,10 @@ describe('performance routes over HTTP', () => {
     const metrics = createMetrics('chat-test');
     registry = createModelRegistry({ catalog, available, metricsRegistry: metrics.registry });
     chatMetrics = createChatMetrics(metrics.registry);
-    const app = createServiceApp({
-      service: 'chat-test',
-      logger,
+    server = await startRouteServer(
+      (router) => performanceRoutes(router, { registry, metricsRegistry: metrics.registry }),
       metrics,
-      bodyLimitBytes: 1024,
-      routes: (router) => {
-        router.use(requireIdentity(secret));
-        performanceRoutes(router, { registry, metricsRegistry: metrics.registry });
-      },
-    });
-    server = await serve(app, { port: 0, host: '127.0.0.1', logger });
+    );
   }
   const restart = async (available: ProviderId[]) => {
     await server.stop(1000);

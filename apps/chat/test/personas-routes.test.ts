@@ -1,46 +1,27 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   defaultPersonaResult,
-  IDENTITY_HEADER,
   personaDeleted,
   personaList,
   personaResult,
   personaSelected,
   type Identity,
 } from '@gaia/contracts';
-import {
-  createDatabase,
-  createIdentitySigner,
-  createLogger,
-  createMetrics,
-  createServiceApp,
-  requireIdentity,
-  serve,
-  type Database,
-  type RunningServer,
-} from '@gaia/platform';
+import { createDatabase, type Database } from '@gaia/platform';
 import { createTestDatabase, type TestDatabase } from '@gaia/testkit';
 import { expect } from 'chai';
 import { createPersonaStore } from '../src/personas/persona-store.js';
 import { personaRoutes } from '../src/routes/personas.js';
-
-interface Reply {
-  status: number;
-  body: any;
-}
+import { asUser, startRouteServer, type CallOptions, type RouteServer } from './support/route-server.js';
 
 const V02 = '/api/v0.2/personas';
 const V1 = '/api/v1/chat/personas';
 
 describe('persona routes over HTTP', () => {
-  const secret = randomBytes(32).toString('base64url');
-  const signer = createIdentitySigner(secret);
-  const logger = createLogger({ service: 'chat-test', level: 'error', format: 'json' });
   let testDb: TestDatabase;
   let db: Database;
-  let server: RunningServer;
+  let server: RouteServer;
 
-  const asUser = (userId = `user-${randomUUID()}`): Identity => ({ auth_type: 'jwt', user_id: userId });
   const asKey = (userId: string): Identity => ({
     auth_type: 'user_api_key',
     user_id: userId,
@@ -49,20 +30,7 @@ describe('persona routes over HTTP', () => {
   });
   const asService: Identity = { auth_type: 'service', service: 'web' };
 
-  /** Calls the app as the gateway would: identity signed into the header (none when null). */
-  async function call(
-    method: string,
-    path: string,
-    options: { identity?: Identity | null; json?: unknown; raw?: string } = {},
-  ): Promise<Reply> {
-    const identity = options.identity === undefined ? asUser() : options.identity;
-    const headers: Record<string, string> = identity ? { [IDENTITY_HEADER]: signer.sign(identity) } : {};
-    const payload = options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server.url}${path}`, { method, headers, body: payload ?? null });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, path: string, options?: CallOptions) => server.call(method, path, options);
 
   let counter = 0;
   const uniqueName = (prefix: string) => `${prefix}-${++counter}-${randomUUID().slice(0, 8)}`;
@@ -81,17 +49,7 @@ describe('persona routes over HTTP', () => {
     testDb = await createTestDatabase();
     db = createDatabase({ url: testDb.url, poolSize: 4 });
     const personas = createPersonaStore(db.prisma);
-    const app = createServiceApp({
-      service: 'chat',
-      logger,
-      metrics: createMetrics('chat'),
-      bodyLimitBytes: 64 * 1024,
-      routes: (app) => {
-        app.use(requireIdentity(secret));
-        personaRoutes(app, { personas });
-      },
-    });
-    server = await serve(app, { port: 0, host: '127.0.0.1', logger });
+    server = await startRouteServer((router) => personaRoutes(router, { personas }));
   });
   after(async () => {
     await server.stop(1000);

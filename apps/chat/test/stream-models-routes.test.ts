@@ -1,51 +1,27 @@
-import { randomBytes } from 'node:crypto';
-import { IDENTITY_HEADER } from '@gaia/contracts';
-import {
-  createIdentitySigner,
-  createLogger,
-  createMetrics,
-  createServiceApp,
-  requireIdentity,
-  serve,
-  type RunningServer,
-} from '@gaia/platform';
+import { createMetrics } from '@gaia/platform';
 import { expect } from 'chai';
 import type { ProviderId } from '../src/providers/provider.js';
 import { loadModelCatalog } from '../src/registry/model-catalog.js';
 import { createModelRegistry, type ModelRegistry } from '../src/registry/model-registry.js';
 import { streamModelRoutes } from '../src/routes/stream-models.js';
+import { startRouteServer, type RouteServer } from './support/route-server.js';
 
 const MODELS = '/api/v0.2/chat/stream/models';
 
 describe('stream model routes over HTTP', () => {
-  const secret = randomBytes(32).toString('base64url');
-  const identity = createIdentitySigner(secret).sign({ auth_type: 'jwt', user_id: 'user-stream-models' });
-  const logger = createLogger({ service: 'chat-test', level: 'error', format: 'json' });
   const catalog = loadModelCatalog();
   let registry: ModelRegistry;
-  let server: RunningServer;
+  let server: RouteServer;
 
-  async function get(path: string, signed = true): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${server.url}${path}`, {
-      headers: signed ? { [IDENTITY_HEADER]: identity } : {},
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const get = (path: string, signed = true) => server.call('GET', path, signed ? {} : { identity: null });
 
   async function start(available: ProviderId[]) {
     const metrics = createMetrics('chat-test');
     registry = createModelRegistry({ catalog, available, metricsRegistry: metrics.registry });
-    const app = createServiceApp({
-      service: 'chat-test',
-      logger,
+    server = await startRouteServer(
+      (router) => streamModelRoutes(router, { registry, metricsRegistry: metrics.registry }),
       metrics,
-      bodyLimitBytes: 1024,
-      routes: (router) => {
-        router.use(requireIdentity(secret));
-        streamModelRoutes(router, { registry, metricsRegistry: metrics.registry });
-      },
-    });
-    server = await serve(app, { port: 0, host: '127.0.0.1', logger });
+    );
   }
 
   /** Successful streamed replies of a model with the given times to first token. */

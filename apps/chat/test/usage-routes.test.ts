@@ -1,31 +1,27 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   currentBilling,
   currentUsage,
-  IDENTITY_HEADER,
   monthlyReport,
   usageHistory,
   usageLimits,
   usageLogged,
   type Identity,
 } from '@gaia/contracts';
-import {
-  createDatabase,
-  createIdentitySigner,
-  createLogger,
-  createMetrics,
-  createServiceApp,
-  requireIdentity,
-  serve,
-  type Database,
-  type RunningServer,
-} from '@gaia/platform';
+import { createDatabase, createMetrics, type Database } from '@gaia/platform';
 import { createTestDatabase, type TestDatabase } from '@gaia/testkit';
 import { expect } from 'chai';
 import { loadModelCatalog } from '../src/registry/model-catalog.js';
 import { createModelRegistry } from '../src/registry/model-registry.js';
 import { usageRoutes } from '../src/routes/usage.js';
 import { createUsageRecorder, type UsageRecorder } from '../src/usage/usage-recorder.js';
+import {
+  asUser,
+  quietLogger,
+  startRouteServer,
+  type CallOptions,
+  type RouteServer,
+} from './support/route-server.js';
 
 const BASE = '/api/v0.2/usage';
 const DAY_MS = 86_400_000;
@@ -45,34 +41,16 @@ interface Row {
 const isoDay = (time: number | Date) => new Date(time).toISOString().slice(0, 10);
 
 describe('usage routes over HTTP', () => {
-  const secret = randomBytes(32).toString('base64url');
-  const signer = createIdentitySigner(secret);
-  const logger = createLogger({ service: 'chat-test', level: 'error', format: 'json' });
   let testDb: TestDatabase;
   let db: Database;
   let usage: UsageRecorder;
-  let server: RunningServer;
+  let server: RouteServer;
 
   const newUser = () => `user-${randomUUID()}`;
 
-  async function call(
-    method: string,
-    path: string,
-    options: { user?: string; identity?: Identity | null; json?: unknown } = {},
-  ): Promise<{ status: number; body: any }> {
-    const identity =
-      options.identity === undefined
-        ? ({ auth_type: 'jwt', user_id: options.user ?? newUser() } as Identity)
-        : options.identity;
-    const headers: Record<string, string> = identity ? { [IDENTITY_HEADER]: signer.sign(identity) } : {};
-    if (options.json !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers,
-      body: options.json === undefined ? null : JSON.stringify(options.json),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  /** Calls as `user` (a new user unless named), or as `identity` when given. */
+  const call = (method: string, path: string, { user, ...options }: CallOptions & { user?: string } = {}) =>
+    server.call(method, path, { identity: asUser(user), ...options });
 
   /** Stores usage rows for a user directly, so their time can be in the past. */
   async function seed(userId: string, rows: Row[]) {
@@ -94,28 +72,22 @@ describe('usage routes over HTTP', () => {
   before(async () => {
     testDb = await createTestDatabase();
     db = createDatabase({ url: testDb.url, poolSize: 4 });
-    usage = createUsageRecorder({ prisma: db.prisma, logger, flushIntervalMs: 60_000 });
+    usage = createUsageRecorder({ prisma: db.prisma, logger: quietLogger, flushIntervalMs: 60_000 });
     const metrics = createMetrics('chat-test');
     const registry = createModelRegistry({
       catalog: loadModelCatalog(),
       available: ['anthropic', 'openai', 'offline'],
       metricsRegistry: metrics.registry,
     });
-    const app = createServiceApp({
-      service: 'chat-test',
-      logger,
-      metrics,
-      bodyLimitBytes: 64 * 1024,
-      routes: (router) => {
-        router.use(requireIdentity(secret));
+    server = await startRouteServer(
+      (router) =>
         usageRoutes(router, {
           usage,
           registry,
           config: { USAGE_MONTHLY_BUDGET_USD: BUDGET_USD, USAGE_MONTHLY_REQUEST_LIMIT: REQUEST_LIMIT },
-        });
-      },
-    });
-    server = await serve(app, { port: 0, host: '127.0.0.1', logger });
+        }),
+      metrics,
+    );
   });
   after(async () => {
     await server.stop(1000);

@@ -1,24 +1,17 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import {
   AnthropicError,
   anthropicErrorHandler,
   respondWithAnthropicFault,
   setAnthropicRequestId,
 } from './anthropic-errors.js';
-import {
-  createChatState,
-  recordChatRequest,
-  recordClientDisconnect,
-  type ChatUpstream,
-  type ChatUpstreamState,
-  type RecordedMessage,
-} from './chat-log.js';
-import { contentText, estimateTokens, lastUserText, replyTokens } from './chat-text.js';
+import { createChatApi, replyToChat, type ChatApiContext, type ChatRequest } from './chat-api.js';
+import type { ChatUpstream, RecordedMessage } from './chat-log.js';
+import { contentText, estimateTokens } from './chat-text.js';
 import { randomId } from './ids.js';
-import { isJsonObject, parseJsonBody } from './json-body.js';
-import { requestKnobs } from './knobs.js';
+import { isJsonObject } from './json-body.js';
 import { jsonAroundHole, openEventStream } from './sse.js';
-import { paceReply, type ReplyWriter } from './token-pacer.js';
+import type { ReplyWriter } from './token-pacer.js';
 
 /** Models the fake serves unless told otherwise. */
 export const DEFAULT_ANTHROPIC_MODELS: readonly string[] = [
@@ -32,19 +25,10 @@ export interface AnthropicOptions {
   models?: readonly string[];
 }
 
-interface AnthropicContext {
-  state: ChatUpstreamState;
-  models: ReadonlySet<string>;
-}
-
 /** A validated `POST /v1/messages` body. */
-interface MessagesRequest {
-  body: Record<string, unknown>;
-  model: string;
-  messages: RecordedMessage[];
+interface MessagesRequest extends ChatRequest {
   system: string | undefined;
   maxTokens: number;
-  stream: boolean;
 }
 
 interface Reply {
@@ -62,25 +46,18 @@ interface Reply {
  * @example const anthropic = createAnthropic({ models: ['claude-haiku-4-5'] }); app.use(anthropic.basePath, anthropic.router);
  */
 export function createAnthropic(options: AnthropicOptions = {}): ChatUpstream {
-  const context: AnthropicContext = {
-    state: createChatState(),
-    models: new Set(options.models ?? DEFAULT_ANTHROPIC_MODELS),
-  };
-  const router = express.Router();
-  router.use(requireApiHeaders, parseJsonBody());
-  router.post('/', (req, res) => createMessage(context, req, res));
-  router.use(() => {
-    throw new AnthropicError(404, 'Not Found');
-  });
-  router.use(anthropicErrorHandler);
-  return {
+  return createChatApi({
     name: 'anthropic',
     basePath: '/v1/messages',
-    router,
+    models: options.models ?? DEFAULT_ANTHROPIC_MODELS,
+    authenticate: requireApiHeaders,
+    routes: (router, context) => {
+      router.post('/', (req, res) => createMessage(context, req, res));
+    },
+    notFound: () => new AnthropicError(404, 'Not Found'),
+    errorHandler: anthropicErrorHandler,
     respondWithFault: respondWithAnthropicFault,
-    state: context.state,
-    describeState: () => context.state,
-  };
+  });
 }
 
 /** An API key as `x-api-key`, or as a bearer token, which `@anthropic-ai/sdk` 1.x sends; any key passes. */
@@ -93,38 +70,25 @@ const requireApiHeaders: RequestHandler = (req, res, next) => {
   next();
 };
 
-function createMessage(context: AnthropicContext, req: Request, res: Response): void {
+function createMessage(context: ChatApiContext, req: Request, res: Response): void {
   const request = parseMessagesRequest(req.body);
   if (!context.models.has(request.model)) throw new AnthropicError(404, `model: ${request.model}`);
-  const knobs = requestKnobs(res);
-  const tokens = replyTokens(lastUserText(request.messages), Math.min(knobs.tokens, request.maxTokens));
-  const record = recordChatRequest(context.state, {
-    model: request.model,
-    stream: request.stream,
-    system: request.system,
-    messages: request.messages,
-    body: request.body,
-    headers: { ...req.headers },
+  const turn = {
+    ...request,
     inputTokens: estimateTokens([
       request.system ?? '',
       ...request.messages.map((message) => contentText(message.content)),
     ]),
-    outputTokens: tokens.length,
-    aborted: false,
-  });
-  const reply: Reply = {
-    id: randomId('msg_01', 22),
-    model: request.model,
-    tokens,
-    stopReason: tokens.length < knobs.tokens ? 'max_tokens' : 'end_turn',
-    inputTokens: record.inputTokens,
   };
-  paceReply({
-    res,
-    tokens,
-    knobs,
-    writer: request.stream ? streamWriter(res, reply) : messageWriter(res, reply),
-    onClientDisconnect: () => recordClientDisconnect(context.state, record),
+  replyToChat(context, req, res, turn, ({ tokens, cutShort, inputTokens }) => {
+    const reply: Reply = {
+      id: randomId('msg_01', 22),
+      model: request.model,
+      tokens,
+      stopReason: cutShort ? 'max_tokens' : 'end_turn',
+      inputTokens,
+    };
+    return request.stream ? streamWriter(res, reply) : messageWriter(res, reply);
   });
 }
 

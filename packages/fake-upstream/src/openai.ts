@@ -1,16 +1,9 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
-import {
-  createChatState,
-  recordChatRequest,
-  recordClientDisconnect,
-  type ChatUpstream,
-  type ChatUpstreamState,
-  type RecordedMessage,
-} from './chat-log.js';
-import { contentText, estimateTokens, lastUserText, replyTokens } from './chat-text.js';
+import type { Request, RequestHandler, Response } from 'express';
+import { createChatApi, replyToChat, type ChatApiContext, type ChatRequest } from './chat-api.js';
+import type { ChatUpstream, RecordedMessage } from './chat-log.js';
+import { contentText, estimateTokens } from './chat-text.js';
 import { randomId } from './ids.js';
-import { isJsonObject, parseJsonBody } from './json-body.js';
-import { requestKnobs } from './knobs.js';
+import { isJsonObject } from './json-body.js';
 import {
   OpenAiError,
   openAiErrorHandler,
@@ -18,7 +11,7 @@ import {
   setOpenAiRequestId,
 } from './openai-errors.js';
 import { jsonAroundHole, openEventStream } from './sse.js';
-import { paceReply, type ReplyWriter } from './token-pacer.js';
+import type { ReplyWriter } from './token-pacer.js';
 
 /** Models the fake serves unless told otherwise. */
 export const DEFAULT_OPENAI_MODELS: readonly string[] = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1'];
@@ -32,19 +25,9 @@ export interface OpenAiOptions {
   models?: readonly string[];
 }
 
-interface OpenAiContext {
-  state: ChatUpstreamState;
-  models: ReadonlySet<string>;
-}
-
 /** A validated `POST /v1/chat/completions` body. */
-interface CompletionRequest {
-  body: Record<string, unknown>;
-  model: string;
-  messages: RecordedMessage[];
-  stream: boolean;
+interface CompletionRequest extends ChatRequest {
   includeUsage: boolean;
-  maxTokens: number | undefined;
 }
 
 /**
@@ -53,36 +36,30 @@ interface CompletionRequest {
  * @example const openai = createOpenAi({ models: ['gpt-4o-mini'] }); app.use(openai.basePath, openai.router);
  */
 export function createOpenAi(options: OpenAiOptions = {}): ChatUpstream {
-  const context: OpenAiContext = {
-    state: createChatState(),
-    models: new Set(options.models ?? DEFAULT_OPENAI_MODELS),
-  };
-  const router = express.Router();
-  router.use(requireBearer, parseJsonBody());
-  router.get('/models', (_req, res) => {
-    res.json({
-      object: 'list',
-      data: [...context.models].map((id) => ({
-        id,
-        object: 'model',
-        created: MODEL_CREATED,
-        owned_by: 'system',
-      })),
-    });
-  });
-  router.post('/chat/completions', (req, res) => completeChat(context, req, res));
-  router.use((req) => {
-    throw new OpenAiError(404, `Invalid URL (${req.method} ${req.originalUrl.split('?', 1)[0]})`);
-  });
-  router.use(openAiErrorHandler);
-  return {
+  return createChatApi({
     name: 'openai',
     basePath: '/v1',
-    router,
+    models: options.models ?? DEFAULT_OPENAI_MODELS,
+    authenticate: requireBearer,
+    routes: (router, context) => {
+      router.get('/models', (_req, res) => {
+        res.json({
+          object: 'list',
+          data: [...context.models].map((id) => ({
+            id,
+            object: 'model',
+            created: MODEL_CREATED,
+            owned_by: 'system',
+          })),
+        });
+      });
+      router.post('/chat/completions', (req, res) => completeChat(context, req, res));
+    },
+    notFound: (req) =>
+      new OpenAiError(404, `Invalid URL (${req.method} ${req.originalUrl.split('?', 1)[0]})`),
+    errorHandler: openAiErrorHandler,
     respondWithFault: respondWithOpenAiFault,
-    state: context.state,
-    describeState: () => context.state,
-  };
+  });
 }
 
 const requireBearer: RequestHandler = (req, res, next) => {
@@ -98,7 +75,7 @@ const requireBearer: RequestHandler = (req, res, next) => {
   );
 };
 
-function completeChat(context: OpenAiContext, req: Request, res: Response): void {
+function completeChat(context: ChatApiContext, req: Request, res: Response): void {
   const request = parseCompletionRequest(req.body);
   if (!context.models.has(request.model)) {
     throw new OpenAiError(
@@ -109,36 +86,21 @@ function completeChat(context: OpenAiContext, req: Request, res: Response): void
       'model_not_found',
     );
   }
-  const knobs = requestKnobs(res);
-  const tokens = replyTokens(
-    lastUserText(request.messages),
-    Math.min(knobs.tokens, request.maxTokens ?? Infinity),
-  );
-  const record = recordChatRequest(context.state, {
-    model: request.model,
-    stream: request.stream,
+  const turn = {
+    ...request,
     system: systemText(request.messages),
-    messages: request.messages,
-    body: request.body,
-    headers: { ...req.headers },
     inputTokens: estimateTokens(request.messages.map((message) => contentText(message.content))),
-    outputTokens: tokens.length,
-    aborted: false,
-  });
-  const reply: Reply = {
-    id: randomId('chatcmpl-', 29),
-    created: Math.floor(Date.now() / 1000),
-    model: request.model,
-    tokens,
-    finishReason: tokens.length < knobs.tokens ? 'length' : 'stop',
-    usage: usage(record.inputTokens, record.outputTokens),
   };
-  paceReply({
-    res,
-    tokens,
-    knobs,
-    writer: request.stream ? streamWriter(res, reply, request.includeUsage) : completionWriter(res, reply),
-    onClientDisconnect: () => recordClientDisconnect(context.state, record),
+  replyToChat(context, req, res, turn, ({ tokens, cutShort, inputTokens }) => {
+    const reply: Reply = {
+      id: randomId('chatcmpl-', 29),
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      tokens,
+      finishReason: cutShort ? 'length' : 'stop',
+      usage: usage(inputTokens, tokens.length),
+    };
+    return request.stream ? streamWriter(res, reply, request.includeUsage) : completionWriter(res, reply);
   });
 }
 

@@ -5,31 +5,23 @@ import {
   DEFAULT_KNOBS,
   estimateTokens,
   replyTokens,
-  startFakeUpstream,
   TOKENS_BEFORE_STREAM_FAULT,
   type RunningFakeUpstream,
 } from '../src/index.js';
 import { causeCodes, eventually, rejectionOf, settlesWithin } from './chat-helpers.js';
+import { persona, question, useFakeUpstream } from './fake-upstream-suite.js';
 
 const model = 'claude-haiku-4-5';
-const persona = 'You are Gaia, a terse guide.';
-const question = 'Where is the nearest portal?';
 const messages = [{ role: 'user' as const, content: question }];
 
 describe('fake Anthropic driven by @anthropic-ai/sdk', () => {
   let fake: RunningFakeUpstream;
   let client: Anthropic;
 
-  before(async () => {
-    fake = await startFakeUpstream({ anthropic: { models: [model] } });
+  useFakeUpstream({ anthropic: { models: [model] } }, (started) => {
+    fake = started;
     client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: fake.url, maxRetries: 0 });
   });
-
-  afterEach(() => {
-    Object.assign(fake.state.knobs, DEFAULT_KNOBS);
-  });
-
-  after(() => fake.close());
 
   const lastRecord = () => fake.state.anthropic.requests.at(-1)!;
   const params = { model, max_tokens: 1024, system: persona, messages };

@@ -5,15 +5,13 @@ import {
   DEFAULT_KNOBS,
   estimateTokens,
   replyTokens,
-  startFakeUpstream,
   TOKENS_BEFORE_STREAM_FAULT,
   type RunningFakeUpstream,
 } from '../src/index.js';
 import { causeCodes, eventually, rejectionOf, settlesWithin } from './chat-helpers.js';
+import { persona, question, useFakeUpstream } from './fake-upstream-suite.js';
 
 const model = 'gpt-4o-mini';
-const persona = 'You are Gaia, a terse guide.';
-const question = 'Where is the nearest portal?';
 const messages = [
   { role: 'system' as const, content: persona },
   { role: 'user' as const, content: question },
@@ -23,16 +21,10 @@ describe('fake OpenAI driven by the openai SDK', () => {
   let fake: RunningFakeUpstream;
   let client: OpenAI;
 
-  before(async () => {
-    fake = await startFakeUpstream({ openai: { models: [model, 'gpt-4.1'] } });
+  useFakeUpstream({ openai: { models: [model, 'gpt-4.1'] } }, (started) => {
+    fake = started;
     client = new OpenAI({ apiKey: 'sk-test', baseURL: `${fake.url}/v1`, maxRetries: 0 });
   });
-
-  afterEach(() => {
-    Object.assign(fake.state.knobs, DEFAULT_KNOBS);
-  });
-
-  after(() => fake.close());
 
   const lastRecord = () => fake.state.openai.requests.at(-1)!;
 
