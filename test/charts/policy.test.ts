@@ -2,9 +2,9 @@
 // cluster's CI. Test names start with the number of the chart checklist point they enforce. Each
 // check returns its violations, each naming the object, so a failure says what to fix.
 import { expect } from 'chai';
-import { Deployment, StatefulSet, type IDeployment } from 'kubernetes-models/apps/v1';
+import { DaemonSet, Deployment, ReplicaSet, StatefulSet, type IDeployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Job } from 'kubernetes-models/batch/v1';
+import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -58,16 +58,24 @@ interface PodOwner {
   labels: Record<string, string>;
 }
 
+/** Every pod the render can produce, with the object that makes it: workloads, Jobs, CronJobs, bare Pods. */
 function pods(objects: K8sObject[]): PodOwner[] {
   const templated = [
     ...ofKind(objects, Deployment.is),
     ...ofKind(objects, StatefulSet.is),
+    ...ofKind(objects, DaemonSet.is),
+    ...ofKind(objects, ReplicaSet.is),
     ...ofKind(objects, Job.is),
-  ].map((owner) => ({
+  ].map((owner) => ({ owner, template: owner.spec?.template }));
+  const scheduled = ofKind(objects, CronJob.is).map((owner) => ({
     owner,
-    spec: owner.spec?.template.spec ?? { containers: [] },
-    annotations: owner.spec?.template.metadata?.annotations ?? {},
-    labels: owner.spec?.template.metadata?.labels ?? {},
+    template: owner.spec?.jobTemplate.spec?.template,
+  }));
+  const fromTemplates = [...templated, ...scheduled].map(({ owner, template }) => ({
+    owner,
+    spec: template?.spec ?? { containers: [] },
+    annotations: template?.metadata?.annotations ?? {},
+    labels: template?.metadata?.labels ?? {},
   }));
   const bare = ofKind(objects, Pod.is).map((owner) => ({
     owner,
@@ -75,7 +83,7 @@ function pods(objects: K8sObject[]): PodOwner[] {
     annotations: owner.metadata.annotations ?? {},
     labels: owner.metadata.labels ?? {},
   }));
-  return [...templated, ...bare];
+  return [...fromTemplates, ...bare];
 }
 
 const containers = ({ spec }: PodOwner): IContainer[] => [...(spec.initContainers ?? []), ...spec.containers];
@@ -507,8 +515,9 @@ function autoscalerExclusivity(objects: K8sObject[]): string[] {
 // ---- 23-25: network, services, metrics -------------------------------------------------------------
 
 type IngressRule = NonNullable<NonNullable<INetworkPolicy['spec']>['ingress']>[number];
-
 type Peer = NonNullable<IngressRule['from']>[number];
+type PolicyPort = NonNullable<IngressRule['ports']>[number];
+type PolicyObject = K8sObject & INetworkPolicy;
 
 /** Addresses outside the cluster, or every pod of every namespace. */
 const isAnyone = (peer: Peer) =>
@@ -519,26 +528,186 @@ const admitsAnyone = (rule: IngressRule) => !rule.from?.length || rule.from.some
 const admitsOtherNamespaces = (rule: IngressRule) =>
   !rule.from?.length || rule.from.some((peer) => !!peer.ipBlock || !!peer.namespaceSelector);
 
+/** The API server's default: Ingress, plus Egress when the policy has egress rules. */
+const policyTypes = (policy: INetworkPolicy) =>
+  policy.spec?.policyTypes ?? ['Ingress', ...(policy.spec?.egress?.length ? ['Egress'] : [])];
+const hookEvents = (object: K8sObject) => hookOf(object).split(',').filter(Boolean).sort();
+const hookWeight = (object: K8sObject) => Number(object.metadata.annotations?.['helm.sh/hook-weight'] ?? 0);
+/** Helm's default is before-hook-creation. */
+const hookDeletePolicy = (object: K8sObject) =>
+  (object.metadata.annotations?.['helm.sh/hook-delete-policy'] ?? 'before-hook-creation')
+    .split(',')
+    .map((policy) => policy.trim())
+    .sort()
+    .join(',');
+
+const hookTiming = (object: K8sObject) =>
+  hookOf(object)
+    ? `hook ${hookOf(object)} weight ${hookWeight(object)} delete ${hookDeletePolicy(object)}`
+    : 'no hook';
+
+/**
+ * Whether `policy` is in the cluster whenever `pod` runs. A release object is there for the release's
+ * pods; a hook pod runs before the release's objects exist (pre-install) or change (pre-upgrade), so
+ * its policy must be a hook of the same events created before it (lower weight) and deleted with it.
+ */
+function guardsWhileRunning(policy: PolicyObject, { owner }: PodOwner): boolean {
+  if (!hookOf(owner)) return !hookOf(policy);
+  return (
+    JSON.stringify(hookEvents(policy)) === JSON.stringify(hookEvents(owner)) &&
+    hookWeight(policy) < hookWeight(owner) &&
+    hookDeletePolicy(policy) === hookDeletePolicy(owner)
+  );
+}
+
 function networkPolicies(objects: K8sObject[]): string[] {
   const policies = ofKind(objects, NetworkPolicy.is);
-  return workloadPods(objects).flatMap(({ owner, labels }) => {
+  return pods(objects).flatMap((pod) => {
+    const { owner, labels } = pod;
     const id = objectId(owner);
-    const mine = policies.filter(
-      (p) =>
-        matches(p.spec?.podSelector?.matchLabels, labels) &&
-        (p.spec?.policyTypes ?? ['Ingress']).includes('Ingress'),
+    const selecting = policies.filter((p) => matches(p.spec?.podSelector?.matchLabels, labels));
+    if (selecting.length === 0) return [`${id} is not selected by any NetworkPolicy`];
+    const mine = selecting.filter((p) => guardsWhileRunning(p, pod));
+    if (mine.length === 0)
+      return selecting.map(
+        (p) =>
+          `${objectId(p)} selects ${id} but is not there whenever it runs: policy ${hookTiming(p)}, pod ${hookTiming(owner)}`,
+      );
+    const problems = (['Ingress', 'Egress'] as const)
+      .filter((type) => !mine.some((p) => policyTypes(p).includes(type)))
+      .map((type) => `${id} has no default-deny ${type} NetworkPolicy`);
+    const ingress = mine.flatMap((p) => (p.spec?.ingress ?? []).map((rule) => [objectId(p), rule] as const));
+    const egress = mine.flatMap((p) => (p.spec?.egress ?? []).map((rule) => [objectId(p), rule] as const));
+    problems.push(
+      ...egress
+        .filter(([, rule]) => !rule.to?.length && !rule.ports?.length)
+        .map(([policy]) => `${policy} lets ${id} reach anything`),
     );
-    if (mine.length === 0) return [`${id} is not isolated by any ingress NetworkPolicy (no default deny)`];
-    const rules = mine.flatMap((p) => (p.spec?.ingress ?? []).map((rule) => [objectId(p), rule] as const));
+    // Migrations and the helm test call out; nothing calls them.
+    if (hookOf(owner))
+      return [
+        ...problems,
+        ...ingress.map(([policy]) => `${policy} admits connections to the hook pod ${id}`),
+      ];
     if (serviceName(owner) === 'gateway')
-      return rules.some(([, rule]) => admitsOtherNamespaces(rule))
-        ? []
-        : [`${id} admits no clients from other namespaces (the ingress controller)`];
+      return ingress.some(([, rule]) => admitsOtherNamespaces(rule))
+        ? problems
+        : [...problems, `${id} admits no clients from other namespaces (the ingress controller)`];
     // Other workloads may admit named namespaces (Prometheus, KEDA), never everyone.
-    return rules
-      .filter(([, rule]) => admitsAnyone(rule))
-      .map(([policy]) => `${policy} admits any namespace or address to ${id}`);
+    return [
+      ...problems,
+      ...ingress
+        .filter(([, rule]) => admitsAnyone(rule))
+        .map(([policy]) => `${policy} admits any namespace or address to ${id}`),
+    ];
   });
+}
+
+/** A connection's far end: a pod of the release (namespace gaia), or an address outside the cluster. */
+type Endpoint = { pod: PodOwner } | { outside: true };
+
+const NAMESPACE_LABELS = { 'kubernetes.io/metadata.name': 'gaia' };
+/** CoreDNS as kubeadm, kind and most distributions label it. */
+const DNS: PodOwner = {
+  owner: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'coredns', namespace: 'kube-system' } },
+  spec: { containers: [{ name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] }] },
+  annotations: {},
+  labels: { 'k8s-app': 'kube-dns' },
+};
+const namespaceLabels = (pod: PodOwner) =>
+  pod === DNS ? { 'kubernetes.io/metadata.name': 'kube-system' } : NAMESPACE_LABELS;
+
+function peerMatches(peer: Peer, end: Endpoint): boolean {
+  if ('outside' in end) return !!peer.ipBlock;
+  if (peer.ipBlock) return false;
+  const namespaceMatches = peer.namespaceSelector
+    ? matches(peer.namespaceSelector.matchLabels, namespaceLabels(end.pod))
+    : namespaceLabels(end.pod) === NAMESPACE_LABELS;
+  return namespaceMatches && (!peer.podSelector || matches(peer.podSelector.matchLabels, end.pod.labels));
+}
+
+/** Named ports resolve against the destination pod's container ports. */
+function portMatches(port: PolicyPort, number: number, protocol: string, destination: Endpoint): boolean {
+  if ((port.protocol ?? 'TCP') !== protocol) return false;
+  if (port.port === undefined) return true;
+  if (typeof port.port === 'number') return number >= port.port && number <= (port.endPort ?? port.port);
+  if (!('pod' in destination)) return false;
+  return containers(destination.pod).some((c) =>
+    c.ports?.some((p) => p.name === port.port && p.containerPort === number),
+  );
+}
+
+/** An ingress rule (peers: from, peer: the source) or an egress rule (peers: to, peer: the destination). */
+const ruleAdmits = (
+  { peers, ports }: { peers?: Peer[]; ports?: PolicyPort[] },
+  peer: Endpoint,
+  port: [number, string],
+  destination: Endpoint,
+) =>
+  (!peers?.length || peers.some((p) => peerMatches(p, peer))) &&
+  (!ports?.length || ports.some((p) => portMatches(p, ...port, destination)));
+
+/** Why `from` cannot open a connection to `to` on `port`, given every policy of the render (empty: it can). */
+function blocked(objects: K8sObject[], from: PodOwner, to: Endpoint, port: [number, string]): string[] {
+  const policies = ofKind(objects, NetworkPolicy.is);
+  const isolating = (pod: PodOwner, type: string) =>
+    policies.filter(
+      (p) =>
+        matches(p.spec?.podSelector?.matchLabels, pod.labels) &&
+        guardsWhileRunning(p, pod) &&
+        policyTypes(p).includes(type),
+    );
+  const target = 'pod' in to ? objectId(to.pod.owner) : 'outside the cluster';
+  const what = `${objectId(from.owner)} -> ${target} port ${port.join('/')}`;
+  const problems = [];
+  const egress = isolating(from, 'Egress');
+  if (
+    egress.length &&
+    !egress.some((p) =>
+      (p.spec?.egress ?? []).some((r) => ruleAdmits({ peers: r.to, ports: r.ports }, to, port, to)),
+    )
+  )
+    problems.push(`${what}: no egress rule allows it`);
+  const ingress = 'pod' in to && to.pod !== DNS ? isolating(to.pod, 'Ingress') : [];
+  if (
+    ingress.length &&
+    !ingress.some((p) =>
+      (p.spec?.ingress ?? []).some((r) =>
+        ruleAdmits({ peers: r.from, ports: r.ports }, { pod: from }, port, to),
+      ),
+    )
+  )
+    problems.push(`${what}: no ingress rule of the destination admits it`);
+  return problems;
+}
+
+/** Hook pods are isolated too, so each must still reach what it is for. */
+function hookPodsReachTheirPeers(objects: K8sObject[]): string[] {
+  const all = pods(objects);
+  const named = (name: string) => all.filter(({ owner }) => !hookOf(owner) && serviceName(owner) === name);
+  const dns = (pod: PodOwner) => [
+    ...blocked(objects, pod, { pod: DNS }, [53, 'UDP']),
+    ...blocked(objects, pod, { pod: DNS }, [53, 'TCP']),
+  ];
+  const httpPort = (pod: PodOwner) =>
+    pod.spec.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === 'http')?.containerPort ?? 0;
+  const migrations = all.filter(({ owner }) => Job.is(owner) && hookOf(owner));
+  const tests = all.filter(({ owner }) => hookEvents(owner).includes('test'));
+  const postgresql = named('postgresql');
+  return [
+    ...migrations.flatMap((job) => [
+      ...dns(job),
+      ...(postgresql.length
+        ? postgresql.flatMap((db) => blocked(objects, job, { pod: db }, [5432, 'TCP']))
+        : blocked(objects, job, { outside: true }, [5432, 'TCP'])),
+    ]),
+    ...tests.flatMap((test) => [
+      ...dns(test),
+      ...named('gateway').flatMap((gateway) =>
+        blocked(objects, test, { pod: gateway }, [httpPort(gateway), 'TCP']),
+      ),
+    ]),
+  ];
 }
 
 function namedServicePorts(objects: K8sObject[]): string[] {
@@ -712,7 +881,14 @@ const checks: [string, (objects: K8sObject[]) => string[]][] = [
   ],
   ['21. autoscaled Deployments omit replicas', replicasOmittedWhenAutoscaled],
   ['22. no HPA next to KEDA; no VPA resizing what the HPA scales on', autoscalerExclusivity],
-  ['23. pods are isolated by NetworkPolicy; the gateway alone takes outside clients', networkPolicies],
+  [
+    '23. every pod (Deployments, StatefulSets, Jobs, test Pods) is isolated both ways by a NetworkPolicy that exists while it runs; the gateway alone takes outside clients, hook pods none',
+    networkPolicies,
+  ],
+  [
+    '23. hook pods still reach DNS and their peers: PostgreSQL (migrations), the gateway (helm test)',
+    hookPodsReachTheirPeers,
+  ],
   ['24. Services target named container ports and expose http', namedServicePorts],
   ['25. ServiceMonitors select one Service and scrape port http', serviceMonitors],
   ['SSE: Ingress and HTTPRoute leave streams unbuffered with long timeouts', sseStreamsPassThrough],
@@ -742,6 +918,35 @@ for (const [name, options] of renders) {
     for (const [title, check] of checks) it(title, () => expect(check(objects)).to.deep.equal([]));
   });
 }
+
+describe('chart policy (hook NetworkPolicies)', () => {
+  const NO_SERVICES = {
+    'auth.enabled': 'false',
+    'chat.enabled': 'false',
+    'gateway.upstreams.auth.enabled': 'false',
+    'gateway.upstreams.chat.enabled': 'false',
+  };
+  const cases: [string, Record<string, string>][] = [
+    ['defaults', {}],
+    ['tests off', { 'tests.enabled': 'false' }],
+    ['migrations off', { 'migrations.enabled': 'false' }],
+    ['no service with a database', NO_SERVICES],
+    ['no gateway', { 'gateway.enabled': 'false', 'ingress.enabled': 'false' }],
+  ];
+  for (const [name, set] of cases)
+    it(`23. the migrations and helm test policies render exactly with their pods (${name})`, () => {
+      const objects = validObjects(renderChart({ set }));
+      const policies = ofKind(objects, NetworkPolicy.is);
+      const hookPods = pods(objects).filter(({ owner }) => hookOf(owner));
+      const guarded = policies.filter((p) => hookOf(p)).map((p) => p.spec?.podSelector?.matchLabels);
+      expect(guarded).to.have.length(hookPods.length);
+      for (const { owner, labels } of hookPods)
+        expect(
+          guarded.some((selector) => matches(selector, labels)),
+          objectId(owner),
+        ).to.equal(true);
+    });
+});
 
 describe('chart policy (config changes)', () => {
   it("16. changing a service's config changes its checksum annotation, so its pods roll", () => {

@@ -45,3 +45,23 @@ spec:
     {{- toYaml $egress | nindent 4 }}
 {{- end -}}
 {{- end -}}
+
+{{/*
+gaia-lib.networkpolicy.dnsEgress: the DNS rules of networkPolicy.egress (those whose every port is
+53) as a YAML list. Called from the umbrella chart it reads the library's defaults, so release-level
+pods (the migrations Job, the helm test pod) resolve names exactly as the services do without taking
+the rest of networkPolicy.egress (NATS).
+Usage: {{- $egress := include "gaia-lib.networkpolicy.dnsEgress" . | fromYamlArray }}
+*/}}
+{{- define "gaia-lib.networkpolicy.dnsEgress" -}}
+{{- $v := include "gaia-lib.values.merged" . | fromYaml -}}
+{{- $rules := list -}}
+{{- range (($v.networkPolicy).egress | default list) -}}
+{{- $dns := not (empty .ports) -}}
+{{- range .ports -}}
+{{- if ne (toString .port) "53" }}{{ $dns = false }}{{ end -}}
+{{- end -}}
+{{- if $dns }}{{ $rules = append $rules . }}{{ end -}}
+{{- end -}}
+{{- toYaml $rules -}}
+{{- end -}}

@@ -27,6 +27,24 @@ Usage: {{- include "gaia.databaseUrlEnv" . | nindent 12 }}
 {{- end -}}
 
 {{/*
+gaia.migrations.enabled: "true" when the release has a migrations Job (migrations.enabled and a
+service that uses the database), else "". The Job and its NetworkPolicy both render on it.
+Usage: {{- if include "gaia.migrations.enabled" . }}
+*/}}
+{{- define "gaia.migrations.enabled" -}}
+{{- if and .Values.migrations.enabled (or .Values.auth.enabled .Values.chat.enabled) }}true{{ end -}}
+{{- end -}}
+
+{{/*
+gaia.tests.enabled: "true" when the release ships the helm test pod (tests.enabled and a gateway to
+test), else "". The pod and its NetworkPolicy both render on it.
+Usage: {{- if include "gaia.tests.enabled" . }}
+*/}}
+{{- define "gaia.tests.enabled" -}}
+{{- if and .Values.tests.enabled .Values.gateway.enabled }}true{{ end -}}
+{{- end -}}
+
+{{/*
 gaia.migrations.hook: when the migrations Job runs. pre-install needs the database and the Secret
 before the release exists; the in-chart PostgreSQL and a chart-made Secret are created with the
 release, so then the first run is post-install.
