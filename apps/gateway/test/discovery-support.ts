@@ -1,11 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { createLogger, createMemoryBus, type Logger, type RunningService } from '@gaia/platform';
+import { createLogger, type Logger } from '@gaia/platform';
 import type { FakeKubernetes } from '@gaia/testkit';
 import { KubeConfig } from '@kubernetes/client-node';
-import { loadGatewayConfig, startGateway } from '../src/index.js';
-import { INTERNAL_SECRET, JWT_SECRET, quietLogger, type TestGateway } from './support.js';
+import { startTestGateway, type TestGateway } from './support.js';
 
 /** A kube config that reaches the fake API server with its token. */
 export function fakeKubeConfig(kube: FakeKubernetes): KubeConfig {
@@ -34,27 +33,15 @@ export function capturingLogger(): { logger: Logger; lines: () => Record<string,
 }
 
 /** A gateway in kubernetes discovery, reading the fake API server. */
-export async function startDiscoveryGateway(
+export function startDiscoveryGateway(
   kube: FakeKubernetes,
   env: Record<string, string | undefined>,
 ): Promise<TestGateway> {
-  const bus = createMemoryBus(quietLogger);
-  const config = loadGatewayConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
-    SUPABASE_JWT_SECRET: JWT_SECRET,
-    SHUTDOWN_TIMEOUT_MS: '200',
-    SERVICE_DISCOVERY: 'kubernetes',
-    POD_NAMESPACE: kube.namespace,
-    ...env,
-  });
-  const running: RunningService = await startGateway(config, {
-    logger: quietLogger,
-    bus,
-    kubeConfig: fakeKubeConfig(kube),
-  });
-  return { url: running.url, bus, stop: () => running.stop() };
+  return startTestGateway(
+    { SERVICE_DISCOVERY: 'kubernetes', POD_NAMESPACE: kube.namespace, ...env },
+    undefined,
+    { kubeConfig: fakeKubeConfig(kube) },
+  );
 }
 
 /**

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { IDENTITY_HEADER, type ResolvedKey } from '@gaia/contracts';
 import { createLogger, createMemoryBus, verifyIdentity, type Bus, type RunningService } from '@gaia/platform';
 import jwt from 'jsonwebtoken';
-import { loadGatewayConfig, startGateway } from '../src/index.js';
+import { loadGatewayConfig, startGateway, type GatewayShared } from '../src/index.js';
 
 export const INTERNAL_SECRET = 'internal-secret-for-gateway-tests-0123456789';
 export const JWT_SECRET = 'supabase-jwt-secret-for-gateway-tests-0123456789';
@@ -59,6 +59,7 @@ export interface TestGateway {
 export async function startTestGateway(
   env: Record<string, string | undefined> = {},
   bus: Bus = createMemoryBus(quietLogger),
+  shared: Pick<GatewayShared, 'kubeConfig'> = {},
 ): Promise<TestGateway> {
   const config = loadGatewayConfig({
     HOST: '127.0.0.1',
@@ -70,7 +71,7 @@ export async function startTestGateway(
     LOG_FORMAT: 'json',
     ...env,
   });
-  const running: RunningService = await startGateway(config, { logger: quietLogger, bus });
+  const running: RunningService = await startGateway(config, { ...shared, logger: quietLogger, bus });
   return { url: running.url, bus, stop: () => running.stop() };
 }
 

@@ -185,10 +185,9 @@ export function createChatEngine<M extends ModelRef>(deps: ChatEngineDeps<M>) {
       clearInterval(deltaTimer);
       flushDelta();
       metrics.streamsInFlight.dec();
-      const prompt = [system, ...earlier.map((t) => t.content), ...run.messages.map((t) => t.content)].join(
-        '\n',
-      );
-      settled.inputTokens = inputTokens ?? estimateTokens(prompt);
+      settled.inputTokens =
+        inputTokens ??
+        estimateTokens([system, ...[...earlier, ...run.messages].map((t) => t.content)].join('\n'));
       settled.outputTokens = outputTokens ?? estimateTokens(text);
       const elapsedMs = Math.round(performance.now() - started);
       if (model) {

@@ -133,7 +133,6 @@ export function createModelRouter(options: ModelRouterOptions) {
       if (announced) throw failure;
       return { ok: false, error: failure };
     } finally {
-      const prompt = [request.system ?? '', ...request.messages.map((turn) => turn.content)].join('\n');
       registry.record({
         model,
         outcome,
@@ -142,7 +141,9 @@ export function createModelRouter(options: ModelRouterOptions) {
         interTokenGapsMs: gaps,
         // Without a usage chunk (failure, abort, or a server that sends none) tokens are estimated, so
         // interrupted streams still cost what they consumed.
-        inputTokens: usage?.inputTokens ?? estimateTokens(prompt),
+        inputTokens:
+          usage?.inputTokens ??
+          estimateTokens([request.system ?? '', ...request.messages.map((turn) => turn.content)].join('\n')),
         outputTokens: usage?.outputTokens ?? estimateTokens(text),
         error: failure,
       });

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
 import { guardUpstream } from '../guard-upstream.js';
 import type { ChatProvider, ProviderChunk, ProviderRequest } from '../provider.js';
 import { sseDecoder } from '../sse-decoder.js';
@@ -14,6 +15,12 @@ export interface OpenAiProviderOptions {
   /** Longest wait for the upstream's next chunk, the first one included. */
   timeoutMs: number;
 }
+
+const usageChunk = (usage: CompletionUsage): ProviderChunk => ({
+  type: 'usage',
+  inputTokens: usage.prompt_tokens,
+  outputTokens: usage.completion_tokens,
+});
 
 /**
  * The OpenAI adapter, also for any OpenAI-compatible server (vLLM, Ollama, LM Studio) through `baseURL`.
@@ -49,13 +56,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
     const completion = await client.chat.completions.create(body(request), { signal });
     const text = completion.choices[0]?.message.content;
     if (text) yield { type: 'text', text };
-    if (completion.usage) {
-      yield {
-        type: 'usage',
-        inputTokens: completion.usage.prompt_tokens,
-        outputTokens: completion.usage.completion_tokens,
-      };
-    }
+    if (completion.usage) yield usageChunk(completion.usage);
   }
 
   async function* chunks(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
@@ -72,13 +73,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
         if (event.error) throw new OpenAI.APIError(undefined, event.error, undefined, response.headers);
         const text = event.choices[0]?.delta?.content;
         if (text) yield { type: 'text', text };
-        if (event.usage) {
-          yield {
-            type: 'usage',
-            inputTokens: event.usage.prompt_tokens,
-            outputTokens: event.usage.completion_tokens,
-          };
-        }
+        if (event.usage) yield usageChunk(event.usage);
       }
     }
   }
