@@ -12,6 +12,7 @@ describe('cached system prompts', () => {
   let bus: Bus;
   let clock: number;
   let lookups: number;
+  let lastRead: Promise<string> | undefined;
   let personas: PersonaStore;
 
   before(async () => {
@@ -31,7 +32,8 @@ describe('cached system prompts', () => {
       ...store,
       systemPromptFor: (userId) => {
         lookups += 1;
-        return store.systemPromptFor(userId);
+        lastRead = store.systemPromptFor(userId);
+        return lastRead;
       },
     };
     personas = await cacheSystemPrompts(counted, {
@@ -52,6 +54,21 @@ describe('cached system prompts', () => {
     expect(lookups).to.equal(1);
     clock += 1001;
     await personas.systemPromptFor('user-a');
+    expect(lookups).to.equal(2);
+  });
+
+  it('reads a prompt in use again in the background from 80 % of the TTL, once, and keeps it longer', async () => {
+    const first = personas.systemPromptFor('user-r');
+    await first;
+    clock = 800;
+    expect(personas.systemPromptFor('user-r')).to.equal(first);
+    expect(personas.systemPromptFor('user-r')).to.equal(first);
+    expect(lookups).to.equal(2);
+    await lastRead;
+    await new Promise(setImmediate);
+    // Past the first read's expiry, before the second read's refresh point.
+    clock = 1500;
+    expect(await personas.systemPromptFor('user-r')).to.match(/^You are Mu/);
     expect(lookups).to.equal(2);
   });
 

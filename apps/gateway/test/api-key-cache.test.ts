@@ -45,12 +45,67 @@ describe('API key cache', () => {
       subject: 'k1',
       rateLimitPerMinute: null,
     });
-    clock = 59_999;
+    clock = 47_999;
     await keys.resolve('good');
     expect(asked).to.deep.equal(['good']);
     clock = 60_000;
     await keys.resolve('good');
     expect(asked).to.deep.equal(['good', 'good']);
+  });
+
+  it('looks a key in use up again in the background from 80 % of the TTL, once, and keeps it longer', async () => {
+    let finish: (answer: ResolvedKey) => void = () => undefined;
+    const keys = cache({
+      lookup: (hash) => {
+        asked.push(hash);
+        return asked.length === 1
+          ? Promise.resolve(valid('k1'))
+          : new Promise((resolve) => (finish = resolve));
+      },
+    });
+    const first = await keys.resolve('good');
+    clock = 48_000;
+    // Answered from the cache while the refresh is still running, and only one refresh at a time.
+    expect(await keys.resolve('good')).to.equal(first);
+    expect(await keys.resolve('good')).to.equal(first);
+    expect(asked).to.deep.equal(['good', 'good']);
+    finish(valid('k1', 7));
+    await new Promise(setImmediate);
+    // Past the first answer's expiry, before the refreshed one's refresh point.
+    clock = 95_000;
+    expect(await keys.resolve('good')).to.include({ rateLimitPerMinute: 7 });
+    expect(asked).to.have.length(2);
+  });
+
+  it('drops a key its refresh finds revoked, and serves a key whose refresh failed until it expires', async () => {
+    let failing = false;
+    const keys = cache({
+      lookup: async (hash) => {
+        asked.push(hash);
+        if (failing) throw new UnavailableError('Service auth unavailable');
+        return answers[hash] ?? { valid: false };
+      },
+    });
+    await keys.resolve('good');
+    answers = {};
+    clock = 50_000;
+    await keys.resolve('good');
+    await new Promise(setImmediate);
+    expect(await keys.resolve('good')).to.equal(null);
+    expect(asked).to.have.length(2);
+
+    answers = { other: valid('k9') };
+    await keys.resolve('other');
+    failing = true;
+    clock = 99_000;
+    expect((await keys.resolve('other'))?.subject).to.equal('k9');
+    await new Promise(setImmediate);
+    clock = 109_999;
+    expect((await keys.resolve('other'))?.subject).to.equal('k9');
+    clock = 110_000;
+    let error: unknown;
+    await keys.resolve('other').catch((caught: unknown) => (error = caught));
+    expect(error).to.be.instanceOf(UnavailableError);
   });
 
   it('remembers an invalid key for a few seconds only', async () => {

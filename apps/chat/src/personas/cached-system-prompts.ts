@@ -14,14 +14,21 @@ export interface CachedSystemPromptsOptions {
 
 interface Entry {
   prompt: Promise<string>;
+  /** From here on a hit also reads the prompt again, in the background. */
+  refreshAt: number;
   expiresAt: number;
+  refreshing?: boolean;
 }
+
+// Share of the TTL after which a prompt in use is read again ahead of its expiry, so a busy user's
+// requests never wait for the database.
+const REFRESH_AHEAD = 0.8;
 
 /**
  * The persona store with each user's system prompt kept in memory, so a chat request costs no
  * database round trip for it. Every change that can alter a prompt drops the affected entries here at
  * once and, through `gaia.personas.changed`, on every other replica; concurrent misses for one user
- * share a single lookup.
+ * share a single lookup, and a prompt in use is read again in the background before it expires.
  * @example const personas = await cacheSystemPrompts(createPersonaStore(prisma), { bus, logger });
  */
 export async function cacheSystemPrompts(
@@ -42,11 +49,39 @@ export async function cacheSystemPrompts(
       .catch((error: unknown) => logger.warn('persona change not published', { error: String(error) }));
   };
 
+  const read = (userId: string): Entry => {
+    const at = now();
+    return {
+      prompt: store.systemPromptFor(userId),
+      refreshAt: at + ttlMs * REFRESH_AHEAD,
+      expiresAt: at + ttlMs,
+    };
+  };
+
+  /** Replaces the entry once the new read succeeds, unless a change dropped it meanwhile. */
+  const refresh = (userId: string, current: Entry) => {
+    current.refreshing = true;
+    const next = read(userId);
+    next.prompt.then(
+      () => {
+        if (prompts.get(userId) === current) prompts.set(userId, next);
+      },
+      (error: unknown) => {
+        current.refreshing = false;
+        logger.warn('system prompt not refreshed', { error: String(error) });
+      },
+    );
+  };
+
   const systemPromptFor = (userId: string): Promise<string> => {
     const cached = prompts.get(userId);
-    if (cached && cached.expiresAt > now()) return cached.prompt;
+    const at = now();
+    if (cached && cached.expiresAt > at) {
+      if (cached.refreshAt <= at && !cached.refreshing) refresh(userId, cached);
+      return cached.prompt;
+    }
     if (prompts.size >= maxEntries) prompts.delete(prompts.keys().next().value!);
-    const entry = { prompt: store.systemPromptFor(userId), expiresAt: now() + ttlMs };
+    const entry = read(userId);
     prompts.set(userId, entry);
     entry.prompt.catch(() => {
       if (prompts.get(userId) === entry) prompts.delete(userId);

@@ -30,8 +30,14 @@ export interface ApiKeyCacheOptions {
 
 interface Entry {
   caller: Caller<KeyIdentity> | null;
+  /** From here on a hit also asks the auth service again, in the background (valid keys only). */
+  refreshAt: number;
   expiresAt: number;
 }
+
+// Share of the TTL after which a valid key is looked up again ahead of its expiry, so busy keys never
+// expire under traffic and no request waits for the auth service once a key is known.
+const REFRESH_AHEAD = 0.8;
 
 /** Only a positive whole number is a limit of the key's own; anything else leaves the default. */
 const ownLimit = (perMinute: number | null) =>
@@ -39,8 +45,9 @@ const ownLimit = (perMinute: number | null) =>
 
 /**
  * API keys resolved by the auth service, kept for a short time so an authenticated request needs no
- * network call. Concurrent misses for one key share a single lookup. Valid and invalid keys are kept
- * apart so a client spraying random keys cannot push valid keys out.
+ * network call. Concurrent misses for one key share a single lookup, and a valid key in use is looked
+ * up again in the background before it expires, so its requests never wait for the auth service. Valid
+ * and invalid keys are kept apart so a client spraying random keys cannot push valid keys out.
  * @example const keys = createApiKeyCache({ lookup, ttlMs: 60_000, registry }); await bus.subscribe(authKeyRevoked, (e) => keys.evict(e.key_hash));
  */
 export function createApiKeyCache({
@@ -80,9 +87,18 @@ export function createApiKeyCache({
   });
 
   const remember = (keyHash: string, caller: Caller<KeyIdentity> | null) => {
+    // A refresh may find a once valid key revoked or expired: it must not stay in the other map.
+    valid.delete(keyHash);
+    invalid.delete(keyHash);
     const entries = caller ? valid : invalid;
     if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-    entries.set(keyHash, { caller, expiresAt: now() + (caller ? ttlMs : negativeTtlMs) });
+    const at = now();
+    entries.set(
+      keyHash,
+      caller
+        ? { caller, refreshAt: at + ttlMs * REFRESH_AHEAD, expiresAt: at + ttlMs }
+        : { caller, refreshAt: Infinity, expiresAt: at + negativeTtlMs },
+    );
   };
 
   const ask = (keyHash: string) => {
@@ -120,8 +136,11 @@ export function createApiKeyCache({
     resolve(keyHash) {
       const entry = valid.get(keyHash) ?? invalid.get(keyHash);
       if (entry) {
-        if (entry.expiresAt > now()) {
+        const at = now();
+        if (entry.expiresAt > at) {
           lookups.inc(hit);
+          // A failed refresh is logged by the lookup; the entry serves until it expires.
+          if (entry.refreshAt <= at && !inFlight.has(keyHash)) ask(keyHash).catch(() => undefined);
           return Promise.resolve(entry.caller);
         }
         (entry.caller ? valid : invalid).delete(keyHash);
