@@ -202,6 +202,35 @@ describe('gateway proxy', () => {
     );
   });
 
+  it('keeps every connection a burst of requests opened for the next burst', async () => {
+    // Beyond Node's default of 256 idle sockets kept per service, a second burst would reconnect.
+    const unlimited = await startTestGateway({ CHAT_SERVICE_URL: upstream.url, RATE_LIMIT_PER_MINUTE: '0' });
+    const burst = async (size: number) => {
+      const before = upstream.requests.length;
+      const responses = Array.from({ length: size }, () =>
+        fetch(`${unlimited.url}/api/v0.2/chat`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json', 'x-test-mode': 'held' },
+          body: '{}',
+        }),
+      );
+      expect(await eventually(() => upstream.requests.length - before === size, 10_000)).to.equal(true);
+      upstream.releaseHeld();
+      for (const response of await Promise.all(responses)) {
+        expect(response.status).to.equal(200);
+        await response.arrayBuffer();
+      }
+    };
+    try {
+      await burst(300);
+      expect(upstream.heldConnections()).to.equal(300);
+      await burst(300);
+      expect(upstream.heldConnections()).to.equal(300);
+    } finally {
+      await unlimited.stop();
+    }
+  });
+
   it('aborts the request to the service when the client disconnects', async () => {
     const controller = new AbortController();
     const pending = fetch(`${gateway.url}/api/v0.2/chat/stream`, {

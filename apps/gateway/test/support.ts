@@ -139,6 +139,10 @@ export interface EchoUpstream {
   readonly requests: RecordedRequest[];
   /** Lets a waiting `sse` response send its remaining events and end. */
   release(): void;
+  /** Answers every waiting `held` request. */
+  releaseHeld(): void;
+  /** How many distinct connections have carried `held` requests. */
+  heldConnections(): number;
   /** Resolves when a request's connection to the upstream closes before its response ended. */
   readonly aborted: Promise<string>;
   /** Resolves with the size of the first body chunk of a `first-chunk` request. */
@@ -150,6 +154,8 @@ export interface EchoUpstream {
 export async function startEchoUpstream(): Promise<EchoUpstream> {
   const requests: RecordedRequest[] = [];
   let release: () => void = () => undefined;
+  let held: (() => void)[] = [];
+  const heldSockets = new Set<unknown>();
   let sseDone = false;
   let abortedResolve: (url: string) => void = () => undefined;
   const aborted = new Promise<string>((resolve) => (abortedResolve = resolve));
@@ -196,6 +202,11 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
         res
           .writeHead(status, { 'content-type': 'application/json' })
           .end(JSON.stringify({ detail: `upstream said ${status}` }));
+      } else if (mode === 'held') {
+        heldSockets.add(req.socket);
+        held.push(() =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(recorded)),
+        );
       } else if (mode === 'sse') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         res.write('data: {"type":"start"}\n\n');
@@ -214,6 +225,11 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     release: () => release(),
+    releaseHeld: () => {
+      for (const answer of held) answer();
+      held = [];
+    },
+    heldConnections: () => heldSockets.size,
     aborted,
     firstChunk,
     sseFinished: () => sseDone,

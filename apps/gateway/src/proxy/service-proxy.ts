@@ -128,6 +128,9 @@ export function createServiceProxy(options: ServiceProxyOptions): ServiceProxy {
     keepAlive: true,
     scheduling: 'lifo',
     timeout: IDLE_SOCKET_MS,
+    // Every socket a burst of streams opened stays for the next burst until it idles out (Node keeps
+    // 256): a busy service accepts one new connection per event-loop turn, so hundreds cost seconds.
+    maxFreeSockets: Infinity,
   });
   const overhead = metrics.overhead.labels(service);
 
