@@ -13,6 +13,7 @@ describe('cached system prompts', () => {
   let clock: number;
   let lookups: number;
   let lastRead: Promise<string> | undefined;
+  let failing: boolean;
   let personas: PersonaStore;
 
   before(async () => {
@@ -26,13 +27,16 @@ describe('cached system prompts', () => {
   beforeEach(async () => {
     clock = 0;
     lookups = 0;
+    failing = false;
     bus = createMemoryBus(logger);
     const store = createPersonaStore(db.prisma);
     const counted: PersonaStore = {
       ...store,
       systemPromptFor: (userId) => {
         lookups += 1;
-        lastRead = store.systemPromptFor(userId);
+        lastRead = failing
+          ? Promise.reject(new Error('database unreachable'))
+          : store.systemPromptFor(userId);
         return lastRead;
       },
     };
@@ -70,6 +74,25 @@ describe('cached system prompts', () => {
     clock = 1500;
     expect(await personas.systemPromptFor('user-r')).to.match(/^You are Mu/);
     expect(lookups).to.equal(2);
+  });
+
+  it('serves a prompt whose refresh failed until it expires, retrying after a pause', async () => {
+    const first = await personas.systemPromptFor('user-f');
+    failing = true;
+    clock = 800;
+    expect(await personas.systemPromptFor('user-f')).to.equal(first);
+    await lastRead?.catch(() => undefined);
+    clock = 849;
+    await personas.systemPromptFor('user-f');
+    expect(lookups).to.equal(2);
+    clock = 850;
+    expect(await personas.systemPromptFor('user-f')).to.equal(first);
+    expect(lookups).to.equal(3);
+    await lastRead?.catch(() => undefined);
+    clock = 1000;
+    let error: unknown;
+    await personas.systemPromptFor('user-f').catch((caught: unknown) => (error = caught));
+    expect(String(error)).to.include('database unreachable');
   });
 
   it('keeps at most maxEntries users, dropping the oldest', async () => {

@@ -77,7 +77,7 @@ describe('API key cache', () => {
     expect(asked).to.have.length(2);
   });
 
-  it('drops a key its refresh finds revoked, and serves a key whose refresh failed until it expires', async () => {
+  it('drops a key its refresh finds revoked, and serves a key whose refresh failed until it expires, retrying after a pause', async () => {
     let failing = false;
     const keys = cache({
       lookup: async (hash) => {
@@ -100,6 +100,15 @@ describe('API key cache', () => {
     clock = 99_000;
     expect((await keys.resolve('other'))?.subject).to.equal('k9');
     await new Promise(setImmediate);
+    const asks = asked.length;
+    // The next attempt comes after a pause of 5 % of the TTL, not with every request.
+    clock = 101_999;
+    await keys.resolve('other');
+    expect(asked).to.have.length(asks);
+    clock = 102_000;
+    await keys.resolve('other');
+    await new Promise(setImmediate);
+    expect(asked).to.have.length(asks + 1);
     clock = 109_999;
     expect((await keys.resolve('other'))?.subject).to.equal('k9');
     clock = 110_000;

@@ -17,12 +17,13 @@ interface Entry {
   /** From here on a hit also reads the prompt again, in the background. */
   refreshAt: number;
   expiresAt: number;
-  refreshing?: boolean;
 }
 
 // Share of the TTL after which a prompt in use is read again ahead of its expiry, so a busy user's
 // requests never wait for the database.
 const REFRESH_AHEAD = 0.8;
+// Share of the TTL between two refresh attempts, so a failing database is not asked on every request.
+const REFRESH_PAUSE = 0.05;
 
 /**
  * The persona store with each user's system prompt kept in memory, so a chat request costs no
@@ -60,16 +61,13 @@ export async function cacheSystemPrompts(
 
   /** Replaces the entry once the new read succeeds, unless a change dropped it meanwhile. */
   const refresh = (userId: string, current: Entry) => {
-    current.refreshing = true;
+    current.refreshAt = now() + ttlMs * REFRESH_PAUSE;
     const next = read(userId);
     next.prompt.then(
       () => {
         if (prompts.get(userId) === current) prompts.set(userId, next);
       },
-      (error: unknown) => {
-        current.refreshing = false;
-        logger.warn('system prompt not refreshed', { error: String(error) });
-      },
+      (error: unknown) => logger.warn('system prompt not refreshed', { error: String(error) }),
     );
   };
 
@@ -77,7 +75,7 @@ export async function cacheSystemPrompts(
     const cached = prompts.get(userId);
     const at = now();
     if (cached && cached.expiresAt > at) {
-      if (cached.refreshAt <= at && !cached.refreshing) refresh(userId, cached);
+      if (cached.refreshAt <= at) refresh(userId, cached);
       return cached.prompt;
     }
     if (prompts.size >= maxEntries) prompts.delete(prompts.keys().next().value!);

@@ -38,6 +38,8 @@ interface Entry {
 // Share of the TTL after which a valid key is looked up again ahead of its expiry, so busy keys never
 // expire under traffic and no request waits for the auth service once a key is known.
 const REFRESH_AHEAD = 0.8;
+// Share of the TTL between two refresh attempts, so a failing auth service is not asked on every request.
+const REFRESH_PAUSE = 0.05;
 
 /** Only a positive whole number is a limit of the key's own; anything else leaves the default. */
 const ownLimit = (perMinute: number | null) =>
@@ -139,8 +141,11 @@ export function createApiKeyCache({
         const at = now();
         if (entry.expiresAt > at) {
           lookups.inc(hit);
-          // A failed refresh is logged by the lookup; the entry serves until it expires.
-          if (entry.refreshAt <= at && !inFlight.has(keyHash)) ask(keyHash).catch(() => undefined);
+          if (entry.refreshAt <= at && !inFlight.has(keyHash)) {
+            // A success replaces the entry; after a failure (logged by the lookup) it serves until it expires.
+            entry.refreshAt = at + ttlMs * REFRESH_PAUSE;
+            ask(keyHash).catch(() => undefined);
+          }
           return Promise.resolve(entry.caller);
         }
         (entry.caller ? valid : invalid).delete(keyHash);
